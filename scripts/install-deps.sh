@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every Debian package that modelgate needs to build, test and benchmark.
+# Runs as root on Debian 12; safe to run again.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates curl
+  libboost-dev libsimdjson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+  libabsl-dev libre2-dev libssl-dev
+  libxgboost-dev xgboost libfasttext-dev fasttext
+  libhiredis-dev redis-server
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 wrk nginx-light prometheus
+  clang-format clang-tidy
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (it calls apt-get)" >&2
+  exit 2
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
