@@ -111,9 +111,14 @@ void AppendNumber(std::string& out, double value) {
     return;
   }
   // std::to_chars without a format gives the shortest text that round-trips, which for -0.0
-  // is "-0" and for large or small magnitudes uses an exponent ("1e+300", "6e-07").
+  // is "-0" and for large or small magnitudes uses an exponent ("1e+300", "6e-07"). Whole
+  // numbers below 1e15 are written without an exponent ("100000", not "1e+05") so that they
+  // read as people write them; fixed notation round-trips as well.
   std::array<char, 32> buffer{};
-  auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  bool whole = std::trunc(value) == value && std::fabs(value) < 1e15;
+  auto result = whole ? std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                      std::chars_format::fixed)
+                      : std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
   out.append(buffer.data(), result.ptr);
 }
 
