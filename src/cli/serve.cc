@@ -1,0 +1,115 @@
+// `modelgate serve` and `modelgate mock`: load contracts, build one service per contract, and
+// run the HTTP server until SIGTERM.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "contract/loader.h"
+#include "http/server.h"
+#include "mock/mock_backend.h"
+#include "service/access_log.h"
+#include "service/gateway.h"
+
+namespace modelgate::cli {
+namespace {
+
+int exit_code = kExitOk;
+
+struct ServeOptions {
+  std::vector<std::string> contracts;
+  http::ServerOptions server;
+  std::uint64_t seed = 0;
+  bool mock = false;
+  bool access_log = true;
+};
+
+std::unique_ptr<backend::Backend> MakeBackend(const contract::Contract& contract,
+                                              const ServeOptions& options) {
+  if (options.mock) return std::make_unique<mock::MockBackend>(contract, options.seed);
+  if (!contract.model) {
+    throw std::runtime_error(contract.file +
+                             ": no model section, so there is nothing to serve; add a model "
+                             "binding, or run `modelgate mock` to serve generated responses");
+  }
+  throw std::runtime_error(contract.file + ": model backend \"" + contract.model->backend +
+                           "\" is not available in this build; use `modelgate mock`");
+}
+
+int Run(const ServeOptions& options) {
+  std::vector<std::unique_ptr<service::Service>> services;
+  for (const auto& path : options.contracts) {
+    auto contract = contract::LoadContract(path);
+    if (!contract.ok()) {
+      std::cerr << contract.status().message() << "\n";
+      return kExitUsage;
+    }
+    try {
+      auto backend = MakeBackend(*contract, options);
+      services.push_back(
+          std::make_unique<service::Service>(*std::move(contract), std::move(backend)));
+    } catch (const std::exception& error) {
+      std::cerr << error.what() << "\n";
+      return kExitUsage;
+    }
+  }
+  try {
+    std::vector<std::string> routes;
+    for (const auto& service : services) routes.push_back(service->route());
+    service::Gateway gateway(std::move(services));
+    http::Server server(options.server, gateway);
+    server.Listen();
+    if (options.access_log) service::EnableAccessLog();
+    gateway.SetReady(true);
+    for (const auto& route : routes) spdlog::info("serving POST {}", route);
+    spdlog::info("listening on http://{}:{}", options.server.host, server.port());
+    server.Run();
+    spdlog::info("stopped");
+  } catch (const std::exception& error) {
+    std::cerr << "modelgate: " << error.what() << "\n";
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+void AddCommand(CLI::App& app, bool mock) {
+  auto options = std::make_shared<ServeOptions>();
+  options->mock = mock;
+  auto* command = app.add_subcommand(
+      mock ? "mock" : "serve",
+      mock ? "Serve contracts with generated responses that satisfy every response rule"
+           : "Serve the models bound in contracts");
+  command->add_option("contracts", options->contracts, "Contract files (YAML or JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--host", options->server.host, "Address to listen on")
+      ->capture_default_str();
+  command->add_option("--port", options->server.port, "TCP port; 0 picks a free one")
+      ->capture_default_str();
+  command
+      ->add_option("--threads", options->server.threads,
+                   "Server threads; 0 uses one per hardware thread")
+      ->capture_default_str();
+  if (mock) {
+    command->add_option("--seed", options->seed, "Seed of generated responses")
+        ->capture_default_str();
+  }
+  command->add_flag("!--no-access-log", options->access_log,
+                    "Do not write the JSON access log to standard output");
+  command->callback([options] { exit_code = Run(*options); });
+}
+
+}  // namespace
+
+void AddServeCommands(CLI::App& app) {
+  AddCommand(app, false);
+  AddCommand(app, true);
+}
+
+int ExitCode() { return exit_code; }
+void SetExitCode(int code) { exit_code = code; }
+
+}  // namespace modelgate::cli

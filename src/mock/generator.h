@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "contract/types.h"
+
+namespace modelgate::mock {
+
+struct Plan;  // the response fields with patterns compiled and literals parsed, private
+
+// Generates response documents that follow a contract's response rules: types, required and
+// optional fields, inclusive ranges, string lengths in code points, array lengths, enums,
+// formats, patterns where the sampler finds a match, and the declared orderings. Nullable
+// fields are never null. Output depends only on the response spec and the seed, so the same
+// seed gives the same bytes on every platform.
+//
+// Generate is const and thread-safe. Copies share the precomputed plan.
+class Generator {
+ public:
+  explicit Generator(const contract::ResponseSpec& response);
+
+  // Returns the JSON text of one response object.
+  std::string Generate(std::uint64_t seed) const;
+
+ private:
+  std::shared_ptr<const Plan> plan_;
+};
+
+// Returns the seed for one request: `option_seed` (the --seed option) mixed with the FNV-1a
+// 64-bit hash of the request body, so equal bodies get equal responses.
+std::uint64_t RequestSeed(std::uint64_t option_seed, std::string_view body);
+
+}  // namespace modelgate::mock

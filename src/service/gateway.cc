@@ -1,0 +1,198 @@
+#include "service/gateway.h"
+
+#include <charconv>
+#include <stdexcept>
+
+#include "contract/export.h"
+#include "contract/standard_errors.h"
+#include "metrics/service_metrics.h"
+#include "service/access_log.h"
+#include "service/responses.h"
+
+namespace modelgate::service {
+namespace {
+
+namespace beast_http = http::beast_http;
+
+constexpr std::string_view kOperationalPaths[] = {"/healthz", "/readyz", "/metrics",
+                                                  "/v1/contract"};
+
+bool IsOperational(std::string_view path) {
+  for (auto known : kOperationalPaths) {
+    if (path == known) return true;
+  }
+  return false;
+}
+
+// application/json, with parameters such as charset, or a +json media type (RFC 6839).
+bool IsJsonMediaType(std::string_view value) {
+  std::string type(value.substr(0, value.find(';')));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type == "application/json" ||
+         (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+}  // namespace
+
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+Gateway::Gateway(std::vector<std::unique_ptr<Service>> services) : services_(std::move(services)) {
+  for (const auto& service : services_) {
+    const auto& route = service->route();
+    if (IsOperational(route)) {
+      throw std::invalid_argument(service->contract().file + ": route " + route +
+                                  " is reserved for an operational endpoint");
+    }
+    if (!routes_.emplace(route, service.get()).second) {
+      throw std::invalid_argument(service->contract().file + ": route " + route +
+                                  " is already served by " + routes_[route]->contract().file);
+    }
+  }
+}
+
+Service* Gateway::Find(std::string_view path) const {
+  auto found = routes_.find(path);
+  return found == routes_.end() ? nullptr : found->second;
+}
+
+http::Response Gateway::Reject(std::string_view code, std::string detail,
+                               const http::RequestHeader& header, Service* service) const {
+  const contract::ErrorSpec* error =
+      service ? service->contract().FindError(code) : contract::FindStandardError(code);
+  auto context = MakeContext(header);
+  auto response =
+      ProblemResponse(*error, problem::WithDetail(std::move(detail)), context, header.version());
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - context.start).count();
+  if (service) {
+    service->Decorate(response);
+    service->metrics().Record(service->metrics().OutcomeOf(code), error->status, seconds);
+  }
+  LogAccess(service ? std::string_view(service->route()) : std::string_view(),
+            error->status, code, seconds, context);
+  return response;
+}
+
+http::HeaderDecision Gateway::OnHeader(const http::RequestHeader& header) {
+  std::string_view path = PathOf({header.target().data(), header.target().size()});
+  http::HeaderDecision decision;
+  if (IsOperational(path)) {
+    if (header.method() != beast_http::verb::get && header.method() != beast_http::verb::head) {
+      decision.reject = Reject("METHOD_NOT_ALLOWED", std::string(path) + " accepts GET and HEAD",
+                               header, nullptr);
+      decision.reject->set(beast_http::field::allow, "GET, HEAD");
+    }
+    decision.body_limit = 0;
+    return decision;
+  }
+  Service* service = Find(path);
+  if (!service) {
+    std::string routes;
+    for (const auto& [route, unused] : routes_) routes += (routes.empty() ? "" : ", ") + route;
+    decision.reject =
+        Reject("NOT_FOUND", "no operation at " + std::string(path) + "; served: POST " + routes,
+               header, nullptr);
+    return decision;
+  }
+  if (header.method() != beast_http::verb::post) {
+    decision.reject =
+        Reject("METHOD_NOT_ALLOWED", std::string(path) + " accepts POST only", header, service);
+    decision.reject->set(beast_http::field::allow, "POST");
+    return decision;
+  }
+  auto content_type = header[beast_http::field::content_type];
+  if (!IsJsonMediaType({content_type.data(), content_type.size()})) {
+    decision.reject = Reject(
+        "UNSUPPORTED_MEDIA_TYPE",
+        "the body must be JSON; send Content-Type: application/json" +
+            (content_type.empty() ? std::string() : " (got " + std::string(content_type) + ")"),
+        header, service);
+    return decision;
+  }
+  decision.body_limit = service->body_limit();
+  auto length = header[beast_http::field::content_length];
+  std::uint64_t declared = 0;
+  if (!length.empty() &&
+      std::from_chars(length.data(), length.data() + length.size(), declared).ec == std::errc() &&
+      declared > decision.body_limit) {
+    decision.reject =
+        Reject("PAYLOAD_TOO_LARGE",
+               "the body has " + std::to_string(declared) + " bytes; the maximum is " +
+                   std::to_string(decision.body_limit) + " bytes (inclusive)",
+               header, service);
+  }
+  return decision;
+}
+
+void Gateway::OnRequest(http::Request&& request, http::Responder respond) {
+  std::string_view path = PathOf({request.target().data(), request.target().size()});
+  Service* service = Find(path);
+  if (!service) return respond(Operational(path, request.base()));
+  service->Handle(request, MakeContext(request.base()), respond);
+}
+
+http::Response Gateway::Operational(std::string_view path,
+                                    const http::RequestHeader& header) const {
+  auto context = MakeContext(header);
+  unsigned version = header.version();
+  http::Response response;
+  if (path == "/healthz") {
+    response = JsonResponse(200, R"({"status":"ok"})", "application/json", context, version);
+  } else if (path == "/readyz") {
+    bool ready = ready_.load();
+    response = JsonResponse(ready ? 200 : 503,
+                            ready ? R"({"status":"ready"})" : R"({"status":"starting"})",
+                            "application/json", context, version);
+  } else if (path == "/metrics") {
+    std::vector<const metrics::ServiceMetrics*> all;
+    for (const auto& service : services_) all.push_back(&service->metrics());
+    response =
+        JsonResponse(200, metrics::RenderAll(all), "text/plain; version=0.0.4", context, version);
+  } else {
+    response = JsonResponse(200, ContractDocument(), "application/json", context, version);
+  }
+  if (header.method() == beast_http::verb::head) {
+    response.content_length(response.body().size());
+    response.body().clear();
+  }
+  return response;
+}
+
+std::string Gateway::ContractDocument() const {
+  if (services_.size() == 1) return contract::ExportPublicContract(services_[0]->contract());
+  std::string out = R"({"contracts":[)";
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    if (i > 0) out += ',';
+    out += contract::ExportPublicContract(services_[i]->contract());
+  }
+  out += "]}";
+  return out;
+}
+
+http::Response Gateway::OnTransportError(http::TransportError error,
+                                         const http::RequestHeader* header) {
+  http::RequestHeader empty;
+  const http::RequestHeader& known = header ? *header : empty;
+  Service* service =
+      header ? Find(PathOf({header->target().data(), header->target().size()})) : nullptr;
+  switch (error) {
+    case http::TransportError::kHeaderTooLarge:
+      return Reject("HEADERS_TOO_LARGE",
+                    "the request line and headers exceed the server's limit; send fewer or "
+                    "shorter headers",
+                    known, nullptr);
+    case http::TransportError::kTooManyHeaders:
+      return Reject("HEADERS_TOO_LARGE", "the request has too many header fields", known, nullptr);
+    case http::TransportError::kBodyTooLarge:
+      return Reject("PAYLOAD_TOO_LARGE",
+                    "the body exceeds the maximum of " +
+                        std::to_string(service ? service->body_limit() : 0) + " bytes (inclusive)",
+                    known, service);
+    case http::TransportError::kMalformed:
+      break;
+  }
+  return Reject("INVALID_INPUT", "the HTTP request is malformed", known, service);
+}
+
+}  // namespace modelgate::service
