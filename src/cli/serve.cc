@@ -75,6 +75,15 @@ int Run(const ServeOptions& options) {
   return kExitOk;
 }
 
+void AddTimeout(CLI::App& command, const std::string& name, std::chrono::milliseconds& value,
+                const std::string& help) {
+  command
+      .add_option_function<std::int64_t>(
+          name, [&value](std::int64_t ms) { value = std::chrono::milliseconds(ms); },
+          help + ", in milliseconds (default " + std::to_string(value.count()) + ")")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{3'600'000}));
+}
+
 void AddCommand(CLI::App& app, bool mock) {
   auto options = std::make_shared<ServeOptions>();
   options->mock = mock;
@@ -93,6 +102,14 @@ void AddCommand(CLI::App& app, bool mock) {
       ->add_option("--threads", options->server.threads,
                    "Server threads; 0 uses one per hardware thread")
       ->capture_default_str();
+  AddTimeout(*command, "--header-timeout-ms", options->server.header_timeout,
+             "Time a client has to send a request line and headers");
+  AddTimeout(*command, "--body-timeout-ms", options->server.body_timeout,
+             "Time a client has to send the body after the headers");
+  AddTimeout(*command, "--idle-timeout-ms", options->server.idle_timeout,
+             "Time a kept-alive connection may wait for its next request");
+  AddTimeout(*command, "--shutdown-grace-ms", options->server.shutdown_grace,
+             "Time requests in flight get to finish after SIGTERM");
   if (mock) {
     command->add_option("--seed", options->seed, "Seed of generated responses")
         ->capture_default_str();
