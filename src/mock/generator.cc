@@ -26,8 +26,7 @@ using contract::Scalar;
 
 namespace {
 
-// The splitmix64 output function (Steele, Lea and Flood, "Fast Splittable Pseudorandom Number
-// Generators", OOPSLA 2014).
+// The output function of splitmix64.
 std::uint64_t Mix64(std::uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -55,7 +54,10 @@ class Random {
   }
 
   // Returns a count in [low, high]; `low` must not exceed `high`.
-  std::size_t Between(std::size_t low, std::size_t high) { return low + Below(high - low + 1); }
+  std::size_t Between(std::size_t low, std::size_t high) {
+    if (high - low == std::numeric_limits<std::size_t>::max()) return Next();
+    return low + Below(high - low + 1);
+  }
 
   // Returns a double in [0, 1) with 53 random bits.
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
@@ -323,19 +325,22 @@ class PatternParser {
     return Literal();  // an escaped punctuation character stands for itself
   }
 
-  // Reads one member of a bracket class. Returns the character, or -1 after adding a shorthand
-  // class to `set`, or -2 on syntax the sampler does not handle.
+  static constexpr int kShorthandAdded = -1;
+  static constexpr int kUnsupported = -2;
+
+  // Reads one member of a bracket class. Returns the character, or kShorthandAdded after adding
+  // a shorthand class to `set`, or kUnsupported on syntax the sampler does not handle.
   int ClassMember(CharacterSet& set) {
-    if (pos_ >= text_.size()) return -2;
+    if (pos_ >= text_.size()) return kUnsupported;
     auto c = static_cast<unsigned char>(text_[pos_++]);
-    if (c >= 0x80) return -2;
-    if (c == '[' && Peek(':')) return -2;
+    if (c >= 0x80) return kUnsupported;
+    if (c == '[' && Peek(':')) return kUnsupported;  // POSIX classes such as [:alpha:]
     if (c != '\\') return c;
-    if (pos_ >= text_.size()) return -2;
+    if (pos_ >= text_.size()) return kUnsupported;
     char letter = text_[pos_++];
-    if (AddShorthand(letter, set)) return -1;
+    if (AddShorthand(letter, set)) return kShorthandAdded;
     if (auto control = ControlEscape(letter)) return *control;
-    if (std::isalnum(static_cast<unsigned char>(letter))) return -2;
+    if (std::isalnum(static_cast<unsigned char>(letter))) return kUnsupported;
     return static_cast<unsigned char>(letter);
   }
 
@@ -349,8 +354,8 @@ class PatternParser {
       if (Peek(']') && !first) break;
       first = false;
       int low = ClassMember(set);
-      if (low == -2) return Fail();
-      if (low == -1) continue;
+      if (low == kUnsupported) return Fail();
+      if (low == kShorthandAdded) continue;
       if (!Peek('-') || pos_ + 1 >= text_.size() || text_[pos_ + 1] == ']') {
         set.set(low);
         continue;
@@ -469,7 +474,7 @@ std::string Lowercase(std::string_view text) {
   return lowered;
 }
 
-// Names whose values are conventionally in [0, 1].
+// Returns true for names whose values are usually in [0, 1], such as `score` or `confidence`.
 bool IsProbabilityName(std::string_view name) {
   std::string lowered = Lowercase(name);
   for (std::string_view word : {"score", "probability", "confidence", "likelihood"}) {
@@ -480,7 +485,7 @@ bool IsProbabilityName(std::string_view name) {
 
 bool IsVersionName(std::string_view name) { return Lowercase(name).ends_with("version"); }
 
-// What the generator precomputes for one field.
+// Precomputed data for one field.
 struct FieldPlan {
   std::unique_ptr<RE2> pattern;
   std::optional<PatternBranches> parsed_pattern;  // nullopt when the sampler cannot read it
@@ -678,7 +683,8 @@ std::string TimeText(Random& random) {
   return buffer;
 }
 
-// Formats 122 random bits as an RFC 9562 version 4 UUID in lowercase.
+// Formats 122 random bits as a version 4 (random) UUID in lowercase: the version nibble is 4
+// and the variant bits are 10.
 std::string UuidText(Random& random) {
   std::uint64_t high = (random.Next() & ~0xF000ULL) | 0x4000ULL;
   std::uint64_t low = (random.Next() & ~(0xC000ULL << 48)) | (0x8000ULL << 48);
@@ -709,8 +715,8 @@ std::string Ipv6Text(Random& random) {
 }
 
 // Returns a value of one of the formats the contract loader accepts.
-// NOTE: format values ignore min_len and max_len; a contract that bounds a formatted string
-// more tightly than the format's usual length gets values the validator rejects.
+// NOTE: format values ignore min_len and max_len. A contract that bounds a formatted string
+// below the format's usual length gets values that the validator rejects.
 std::string FormatText(std::string_view format, Random& random) {
   if (format == "iso4217") return std::string(kCurrencies[random.Below(kCurrencies.size())]);
   if (format == "date-time") return DateText(random) + "T" + TimeText(random);

@@ -13,11 +13,12 @@ struct Plan;  // the response fields with patterns compiled and literals parsed,
 
 // Generates response documents that follow a contract's response rules: types, required and
 // optional fields, inclusive ranges, string lengths in code points, array lengths, enums,
-// formats, patterns where the sampler finds a match, and the declared orderings. Nullable
-// fields are never null. Output depends only on the response spec and the seed, so the same
-// seed gives the same bytes on every platform.
+// formats, patterns where a matching string is found, and the declared orderings. Nullable
+// fields are not null unless null is their only enum member.
 //
-// Generate is const and thread-safe. Copies share the precomputed plan.
+// The output depends only on the response spec and the seed. The generator draws from its own
+// splitmix64 stream and formats without the locale, so a seed gives the same bytes on every
+// platform. Generate is const and thread-safe, and copies share the precomputed plan.
 class Generator {
  public:
   explicit Generator(const contract::ResponseSpec& response);
