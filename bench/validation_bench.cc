@@ -1,0 +1,90 @@
+// Cost of the request path's decode and validation stages for a realistic fraud-scoring request:
+// strict parsing, duplicate-key check, every field rule, and the problem document for an invalid
+// request.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "contract/loader.h"
+#include "json/parse.h"
+#include "problem/problem.h"
+#include "schema/validator.h"
+#include "service/service.h"
+
+namespace {
+
+using modelgate::contract::Contract;
+
+const char* kValidRequest =
+    R"({"transaction_id":"tx_20261204_000123","amount":249.9,"currency":"EUR",)"
+    R"("features":{"merchant_category":"electronics","country_mismatch":true,)"
+    R"("card_age_days":12,"txn_count_1h":3,"txn_count_24h":9,"hour_of_day":2},)"
+    R"("idempotency_key":"7f2c9a1e-5b7d-4c1a-9e0f-000000000123"})";
+
+const char* kInvalidRequest =
+    R"({"transaction_id":"tx 1","amount":100000.5,"currency":"usd",)"
+    R"("features":{"merchant_category":"casino","hour_of_day":24},"idempotency_key":""})";
+
+const Contract& FraudContract() {
+  static const Contract contract = [] {
+    auto loaded = modelgate::contract::LoadContract(std::string(MODELGATE_SOURCE_DIR) +
+                                                    "/examples/fraud/contract.yaml");
+    if (!loaded.ok()) {
+      std::cerr << loaded.status() << "\n";
+      std::exit(2);
+    }
+    return *std::move(loaded);
+  }();
+  return contract;
+}
+
+// Parse and validate one valid request, as the server does for every request it admits.
+void BM_DecodeValidRequest(benchmark::State& state) {
+  modelgate::service::Service service(FraudContract(), nullptr);
+  std::string body = kValidRequest;
+  body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::dom::element document;
+  for (auto _ : state) {
+    modelgate::problem::Problem problem;
+    bool valid = service.Decode(body, document, problem);
+    benchmark::DoNotOptimize(valid);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_DecodeValidRequest);
+
+// Validation alone, on an already parsed document.
+void BM_ValidateParsedRequest(benchmark::State& state) {
+  modelgate::schema::Validator validator(modelgate::schema::RequestRules(FraudContract()));
+  modelgate::json::StrictParser parser;
+  std::string body = kValidRequest;
+  simdjson::dom::element document;
+  modelgate::json::ParseError error;
+  if (!parser.Parse(body, document, error)) state.SkipWithError(error.message.c_str());
+  std::vector<modelgate::schema::Violation> violations;
+  for (auto _ : state) {
+    violations.clear();
+    benchmark::DoNotOptimize(validator.Validate(document, violations));
+  }
+}
+BENCHMARK(BM_ValidateParsedRequest);
+
+// An invalid request: parse, collect five violations, render the problem document.
+void BM_RejectInvalidRequest(benchmark::State& state) {
+  const Contract& contract = FraudContract();
+  modelgate::service::Service service(contract, nullptr);
+  std::string body = kInvalidRequest;
+  simdjson::dom::element document;
+  for (auto _ : state) {
+    modelgate::problem::Problem problem;
+    service.Decode(body, document, problem);
+    problem.error = contract.FindError("INVALID_INPUT");
+    benchmark::DoNotOptimize(modelgate::problem::Render(problem, "bench"));
+  }
+}
+BENCHMARK(BM_RejectInvalidRequest);
+
+}  // namespace
+
+BENCHMARK_MAIN();

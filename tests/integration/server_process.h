@@ -1,0 +1,52 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace modelgate::testing {
+
+// Runs the modelgate binary as a child process. Start() adds `--port 0`, waits for the
+// "listening on" line on standard error and reads the port from it. The destructor stops the
+// child with SIGTERM, then SIGKILL after five seconds, so no test leaves a server behind.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> arguments);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Returns false when the process exited or printed no address within the time limit.
+  bool Start(std::chrono::seconds limit = std::chrono::seconds(20));
+  std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  // Sends SIGTERM and waits up to `limit`; returns the exit status, or -1 when it did not exit.
+  int Stop(std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
+  // What the process wrote to standard error and standard output so far.
+  std::string Stderr() const;
+  std::string Stdout() const;
+
+ private:
+  std::vector<std::string> arguments_;
+  std::string stderr_path_;
+  std::string stdout_path_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// Runs the binary to completion with `input` on standard input; returns the exit status and
+// fills `output` with standard output.
+int RunCommand(const std::vector<std::string>& arguments, const std::string& input,
+               std::string& output);
+
+// Path of a file in the source tree.
+std::string SourcePath(const std::string& relative);
+
+// Writes `text` to a new file in a fresh temporary folder and returns its path.
+std::string WriteTempFile(const std::string& name, const std::string& text);
+
+}  // namespace modelgate::testing
