@@ -127,7 +127,9 @@ bool FindDuplicateIn(simdjson::dom::element element, std::string& pointer) {
   if (element.is_object()) return FindDuplicateInObject(element.get_object().value(), pointer);
   if (!element.is_array()) return false;
   std::size_t index = 0;
-  for (auto item : element.get_array().value()) {
+  // Bind the array first: ranging over the temporary result would leave it dangling.
+  simdjson::dom::array array = element.get_array().value_unsafe();
+  for (auto item : array) {
     std::size_t size = pointer.size();
     pointer.push_back('/');
     pointer.append(std::to_string(index++));

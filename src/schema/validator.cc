@@ -164,12 +164,15 @@ std::size_t CountStringCodePoints(element value) {
       return CountCodePoints(value.get_string().value_unsafe());
     case element_type::ARRAY: {
       std::size_t total = 0;
-      for (element item : value.get_array().value_unsafe()) total += CountStringCodePoints(item);
+      // Bind the array first: ranging over the temporary result would leave it dangling.
+      simdjson::dom::array array = value.get_array().value_unsafe();
+      for (element item : array) total += CountStringCodePoints(item);
       return total;
     }
     case element_type::OBJECT: {
       std::size_t total = 0;
-      for (auto member : value.get_object().value_unsafe()) {
+      simdjson::dom::object object = value.get_object().value_unsafe();
+      for (auto member : object) {
         total += CountStringCodePoints(member.value);
       }
       return total;
