@@ -192,19 +192,27 @@ Field ReadField(const YAML::Node& node, const std::string& path, Diagnostics& di
   field.min_len = reader.Count({"min_len", "min_length", "minLength", "min_items", "minItems"});
   field.max_len = reader.Count({"max_len", "max_length", "maxLength", "max_items", "maxItems"});
   if (auto length = reader.Count({"len", "length"})) field.min_len = field.max_len = length;
-  ReadScalarRules(reader, Innermost(field));
+  // `items` first, so scalar rules written on the array (`enum`, `range`, `format`) land on
+  // the innermost items that `items` describes instead of being replaced by them.
   ReadItems(reader, field);
+  ReadScalarRules(reader, Innermost(field));
   auto default_node = reader.Get({"default"});
   if (default_node.IsDefined()) field.default_json = YamlToJson(default_node);
   auto example_node = reader.Get({"example"});
   if (example_node.IsDefined()) field.example_json = YamlToJson(example_node);
   auto members = reader.Get({"fields", "properties"});
   if (members.IsDefined()) {
-    Field& holder = Innermost(field);
-    if (holder.type != FieldType::kObject) {
+    Field* holder = &Innermost(field);
+    if (holder->type == FieldType::kArray) {
+      // `type: list` with `fields` is a list of objects with those members.
+      holder->items = std::make_shared<Field>();
+      holder->items->type = FieldType::kObject;
+      holder = holder->items.get();
+    }
+    if (holder->type != FieldType::kObject) {
       diagnostics.Add(members, reader.PathOf({"fields"}), "fields applies to objects only");
     } else {
-      holder.fields = ReadFields(members, reader.PathOf({"fields", "properties"}), diagnostics);
+      holder->fields = ReadFields(members, reader.PathOf({"fields", "properties"}), diagnostics);
     }
   }
   reader.Finish();
@@ -297,8 +305,8 @@ bool ParseTypeExpression(std::string_view text, Field& field) {
   std::string trimmed = TrimCopy(text);
   std::string_view view = trimmed;
   if (view == "array" || view == "list") {
-    field.type = FieldType::kArray;
-    field.items = std::make_shared<Field>();
+    field.type = FieldType::kArray;  // items of any type
+    field.items = nullptr;
     return true;
   }
   if (view.starts_with("array[") && view.ends_with("]")) {

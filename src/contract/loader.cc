@@ -1,6 +1,7 @@
 #include "contract/loader.h"
 
 #include <absl/status/status.h>
+#include <absl/strings/match.h>
 
 #include <filesystem>
 #include <fstream>
@@ -30,22 +31,33 @@ bool ParseVersion(const std::string& text, Contract& contract) {
 void ReadEndpoint(MapReader& reader, Contract& contract) {
   auto node = reader.Get({"endpoint"});
   std::string path = reader.PathOf({"endpoint"});
+  YAML::Node operation_node;
+  std::string operation_path;
   if (node.IsScalar()) {
     contract.endpoint.path = node.Scalar();
   } else if (node.IsDefined()) {
     MapReader nested(node, path, reader.diagnostics());
     contract.endpoint.path = nested.String({"path"}).value_or("");
-    if (auto operation = nested.String({"operation"})) contract.endpoint.operation = *operation;
-    if (auto method = nested.String({"method"}); method && *method != "POST") {
+    if (auto operation = nested.String({"operation"})) {
+      contract.endpoint.operation = *operation;
+      operation_node = nested.Get({"operation"});
+      operation_path = nested.PathOf({"operation"});
+    }
+    auto method = nested.String({"method"});
+    if (method && !absl::EqualsIgnoreCase(*method, "POST")) {
       reader.diagnostics().Add(nested.Get({"method"}), nested.PathOf({"method"}),
                                "only POST operations are supported");
     }
     nested.Finish();
   }
-  if (auto operation = reader.String({"operation"})) contract.endpoint.operation = *operation;
+  if (auto operation = reader.String({"operation"})) {
+    contract.endpoint.operation = *operation;
+    operation_node = reader.Get({"operation"});
+    operation_path = reader.PathOf({"operation"});
+  }
   static const std::regex kOperation(R"(^[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-]+)*$)");
   if (!std::regex_match(contract.endpoint.operation, kOperation)) {
-    reader.diagnostics().Add(reader.Get({"operation"}), reader.PathOf({"operation"}),
+    reader.diagnostics().Add(operation_node, operation_path,
                              "operation must be letters, digits, '_' or '-'");
   }
   if (!contract.endpoint.path.empty() && contract.endpoint.path.front() != '/') {
@@ -168,8 +180,11 @@ absl::StatusOr<Contract> LoadContractText(const std::string& text, const std::st
                     "invalid version \"" + contract.version + "\"; write v1, v1.2 or 1.2.0");
   }
   if (contract.name.empty()) {
-    contract.name = std::filesystem::path(file).parent_path().filename().string();
-    if (contract.name.empty()) contract.name = std::filesystem::path(file).stem().string();
+    // A file called contract.yaml is named after its folder (examples/fraud/contract.yaml is
+    // "fraud"); any other file after its own name.
+    std::filesystem::path location = std::filesystem::absolute(file);
+    contract.name = location.stem().string();
+    if (contract.name == "contract") contract.name = location.parent_path().filename().string();
   }
   ReadEndpoint(top, contract);
   ReadSections(top, contract);
@@ -179,6 +194,13 @@ absl::StatusOr<Contract> LoadContractText(const std::string& text, const std::st
   }
   CheckCrossReferences(root, diagnostics, contract);
   AddStandardErrors(contract);
+  if (contract.model && !contract.model->artifact.empty()) {
+    std::filesystem::path artifact = contract.model->artifact;
+    if (artifact.is_relative()) {
+      artifact = std::filesystem::absolute(file).parent_path() / artifact;
+      contract.model->artifact = artifact.lexically_normal().string();
+    }
+  }
   if (!diagnostics.empty()) return absl::InvalidArgumentError(diagnostics.Format());
   return contract;
 }

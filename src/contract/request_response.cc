@@ -24,7 +24,8 @@ void ReadLimits(MapReader& reader, RequestLimits& limits) {
   }
   if (auto value = reader.Count({"max_depth", "max_nesting_depth"})) {
     if (*value < 1 || *value > 1024) {
-      reader.diagnostics().Add(reader.Get({"max_depth"}), reader.PathOf({"max_depth"}),
+      reader.diagnostics().Add(reader.Get({"max_depth", "max_nesting_depth"}),
+                               reader.PathOf({"max_depth", "max_nesting_depth"}),
                                "max_depth must be between 1 and 1024");
     } else {
       limits.max_depth = *value;
@@ -239,6 +240,11 @@ void MergeError(ErrorSpec spec, const YAML::Node& node, const std::string& path,
     diagnostics.Add(node, path, spec.code + " is a standard code with status " +
                                     std::to_string(standard->status) +
                                     "; declare a new code for another status");
+    return;
+  }
+  if (standard != nullptr && spec.retryable && !standard->retryable && standard->status < 500) {
+    diagnostics.Add(node, path, spec.code + " is a standard client error that a retry cannot "
+                                            "fix; it stays retryable: false");
     return;
   }
   if (spec.status < 400 || spec.status > 599) {

@@ -201,7 +201,8 @@ void ReadIdempotency(const YAML::Node& node, const std::string& path, Diagnostic
     if (*on_conflict == "wait") {
       idempotency.wait_for_first = true;
     } else if (*on_conflict != "reject") {
-      diagnostics.Add(reader.Get({"on_conflict"}), reader.PathOf({"on_conflict"}),
+      diagnostics.Add(reader.Get({"on_conflict", "in_flight"}),
+                      reader.PathOf({"on_conflict", "in_flight"}),
                       "expected reject (409 IDEMPOTENCY_CONFLICT) or wait");
     }
   }

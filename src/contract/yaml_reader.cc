@@ -92,6 +92,19 @@ MapReader::MapReader(const YAML::Node& node, std::string path, Diagnostics& diag
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
     diagnostics_.Add(node_, path_, "expected a mapping of keys to values, got " + Describe(node_));
     valid_ = false;
+    return;
+  }
+  // yaml-cpp keeps every duplicate key and lookups find the first, so a repeated key would be
+  // silently ignored; YAML 1.2 requires keys to be unique.
+  std::vector<std::string_view> seen;
+  for (auto entry : node_) {
+    if (!entry.first.IsScalar()) continue;
+    const std::string& key = entry.first.Scalar();
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      diagnostics_.Add(entry.first, JoinPath(path_, key),
+                       "key \"" + key + "\" appears twice in this mapping; keep one");
+    }
+    seen.push_back(key);
   }
 }
 
