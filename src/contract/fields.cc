@@ -3,6 +3,8 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cmath>
+#include <charconv>
 #include <set>
 
 namespace modelgate::contract {
@@ -43,6 +45,19 @@ Field& Innermost(Field& field) {
   return *current;
 }
 
+// Reads one bound of a "low..high" range text; problems are reported at the range's node.
+std::optional<double> ReadBound(const std::string& text, const YAML::Node& node,
+                                const std::string& path, Diagnostics& diagnostics) {
+  double value = 0;
+  auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    diagnostics.Add(node, path, "expected a finite number, got \"" + text + "\"");
+    return std::nullopt;
+  }
+  return value;
+}
+
 void ReadRange(MapReader& reader, Field& target) {
   auto node = reader.Get({"range"});
   std::string path = reader.PathOf({"range"});
@@ -54,10 +69,8 @@ void ReadRange(MapReader& reader, Field& target) {
     } else if (node.IsScalar() && node.Scalar().find("..") != std::string::npos) {
       auto text = node.Scalar();
       auto dots = text.find("..");
-      YAML::Node low = YAML::Load(TrimCopy(text.substr(0, dots)));
-      YAML::Node high = YAML::Load(TrimCopy(text.substr(dots + 2)));
-      target.minimum = ReadNumber(low, path, diagnostics);
-      target.maximum = ReadNumber(high, path, diagnostics);
+      target.minimum = ReadBound(TrimCopy(text.substr(0, dots)), node, path, diagnostics);
+      target.maximum = ReadBound(TrimCopy(text.substr(dots + 2)), node, path, diagnostics);
     } else {
       diagnostics.Add(node, path, "expected [low, high] or \"low..high\" (both inclusive)");
     }

@@ -3,6 +3,7 @@
 #include <absl/status/status.h>
 #include <absl/strings/match.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -22,10 +23,15 @@ bool ParseVersion(const std::string& text, Contract& contract) {
   static const std::regex kVersion(R"(^[vV]?(\d+)(?:\.(\d+))?(?:\.(\d+))?$)");
   std::smatch match;
   if (!std::regex_match(text, match, kVersion)) return false;
-  contract.major = std::stoi(match[1]);
-  contract.minor = match[2].matched ? std::stoi(match[2]) : 0;
-  contract.patch = match[3].matched ? std::stoi(match[3]) : 0;
-  return true;
+  // Each part must fit an int; from_chars reports overflow instead of throwing.
+  auto part = [&](int index, int& out) {
+    out = 0;
+    if (!match[index].matched) return true;
+    std::string digits = match[index];
+    auto result = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return result.ec == std::errc() && result.ptr == digits.data() + digits.size();
+  };
+  return part(1, contract.major) && part(2, contract.minor) && part(3, contract.patch);
 }
 
 void ReadEndpoint(MapReader& reader, Contract& contract) {

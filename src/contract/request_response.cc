@@ -122,6 +122,8 @@ Ordering ParseOrderingSentence(const std::string& text, const std::vector<Field>
   std::smatch match;
   if (!std::regex_search(text, match, kSortedBy)) return ordering;
   ordering.by = match[1];
+  // A sentence ends with a full stop that is not part of the member name.
+  while (!ordering.by.empty() && ordering.by.back() == '.') ordering.by.pop_back();
   ordering.descending = !(match[2].matched && match[2].str().starts_with("asc"));
   // The list is the array of objects named in the sentence whose items have the member `by`.
   std::function<void(const std::vector<Field>&, const std::string&)> visit =

@@ -5,6 +5,8 @@
 
 #include "contract/sections.h"
 
+#include <charconv>
+
 namespace modelgate::contract {
 
 namespace {
@@ -25,8 +27,9 @@ std::optional<std::size_t> BatchSizeOf(const std::string& key) {
   if (digits.empty() || !(letters.empty() || letters == "batch" || letters == "b")) {
     return std::nullopt;
   }
-  auto size = std::stoull(digits);
-  if (size == 0) return std::nullopt;
+  std::size_t size = 0;
+  auto result = std::from_chars(digits.data(), digits.data() + digits.size(), size);
+  if (result.ec != std::errc() || size == 0) return std::nullopt;
   return static_cast<std::size_t>(size);
 }
 

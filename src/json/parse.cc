@@ -8,10 +8,34 @@
 
 namespace modelgate::json {
 
+namespace {
+
+// True when containers nest deeper than `limit`; the outermost container has depth 1.
+bool ExceedsDepth(simdjson::dom::element element, std::size_t limit) {
+  if (element.is_array()) {
+    if (limit == 0) return true;
+    simdjson::dom::array array = element.get_array().value_unsafe();
+    for (auto item : array) {
+      if (ExceedsDepth(item, limit - 1)) return true;
+    }
+  } else if (element.is_object()) {
+    if (limit == 0) return true;
+    simdjson::dom::object object = element.get_object().value_unsafe();
+    for (auto member : object) {
+      if (ExceedsDepth(member.value, limit - 1)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 StrictParser::StrictParser(ParseOptions options) : options_(options) {
   // simdjson counts the root container as depth 1 as well; allocate enough capacity for a
   // typical request up front so the first parses do not reallocate.
-  if (parser_.allocate(64 * 1024, options_.max_depth) != simdjson::SUCCESS) {
+  // simdjson counts its root as a level and does not count an empty innermost container, so
+  // its limit is set two levels higher as a cheap first cut, and Parse() checks the exact depth.
+  if (parser_.allocate(64 * 1024, options_.max_depth + 2) != simdjson::SUCCESS) {
     // Parse() allocates again on demand and reports MEMALLOC if that fails too.
   }
 }
@@ -23,6 +47,11 @@ bool StrictParser::Parse(std::string_view text, std::size_t capacity,
                        : parser_.parse(text.data(), text.size(), true);
   if (auto code = result.get(root); code != simdjson::SUCCESS) {
     error.message = DescribeParseError(code, options_.max_depth);
+    error.pointer.clear();
+    return false;
+  }
+  if (ExceedsDepth(root, options_.max_depth)) {
+    error.message = DescribeParseError(simdjson::DEPTH_ERROR, options_.max_depth);
     error.pointer.clear();
     return false;
   }

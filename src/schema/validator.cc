@@ -370,6 +370,13 @@ Rules ResponseRules(const contract::Contract& contract) {
 
 Validator::Validator(Rules rules) : rules_(std::move(rules)) {
   for (const auto& field : rules_.fields) compiled_.push_back(Compile(field));
+  // A dotted batch field such as `payload.items` names a nested member.
+  std::string_view path = rules_.batch_field;
+  while (!path.empty()) {
+    auto dot = path.find('.');
+    batch_pointer_ += "/" + json::EscapePointerToken(path.substr(0, dot));
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+  }
 }
 
 Validator::~Validator() = default;
@@ -388,9 +395,9 @@ bool Validator::Validate(element document, std::vector<Violation>& out) const {
   const auto& limits = rules_.limits;
   if (limits.max_batch && !rules_.batch_field.empty()) {
     simdjson::dom::array batch;
-    if (document.at_key(rules_.batch_field).get_array().get(batch) == simdjson::SUCCESS &&
+    if (document.at_pointer(batch_pointer_).get_array().get(batch) == simdjson::SUCCESS &&
         batch.size() > *limits.max_batch) {
-      out.push_back({"/" + json::EscapePointerToken(rules_.batch_field), "max_batch",
+      out.push_back({batch_pointer_, "max_batch",
                      "the batch has " + std::to_string(batch.size()) +
                          " items; the maximum batch size is " + std::to_string(*limits.max_batch) +
                          " (inclusive): split it into several requests"});

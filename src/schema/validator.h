@@ -50,6 +50,7 @@ class Validator {
  private:
   Rules rules_;
   std::vector<CompiledField> compiled_;
+  std::string batch_pointer_;  // JSON Pointer of the batch field, empty when there is none
 };
 
 }  // namespace modelgate::schema
