@@ -277,10 +277,45 @@ TEST_F(MockServerTest, MetricsCountRequests) {
   auto metrics = client.Get("/metrics");
   ASSERT_EQ(metrics.result_int(), 200u);
   EXPECT_NE(metrics.body().find("# TYPE modelgate_requests_total counter"), std::string::npos);
-  EXPECT_NE(metrics.body().find(R"(modelgate_requests_total{service="fraud-score",version="v1",)"
+  EXPECT_NE(metrics.body().find(R"(modelgate_requests_total{service="fraud-score",)"
+                                R"(contract_version="v1.0.0",model_version="mock",)"
                                 R"(code="OK",status="200"})"),
             std::string::npos);
-  EXPECT_NE(metrics.body().find("modelgate_request_duration_seconds_bucket"), std::string::npos);
+  // The contract's p95 target (80 ms) and timeout (120 ms) are bucket bounds.
+  EXPECT_NE(metrics.body().find(R"(modelgate_request_duration_seconds_bucket{service="fraud-score",)"
+                                R"(contract_version="v1.0.0",model_version="mock",le="0.08"})"),
+            std::string::npos);
+  EXPECT_NE(metrics.body().find(R"(le="0.12"})"), std::string::npos);
+  EXPECT_NE(metrics.body().find("# TYPE modelgate_requests_in_flight gauge"), std::string::npos);
+}
+
+TEST_F(MockServerTest, FailuresAreCountedByCode) {
+  HttpClient client(port());
+  client.Post("/v1/score", "{}");
+  auto metrics = client.Get("/metrics").body();
+  std::string prefix = R"(modelgate_request_failures_total{service="fraud-score",)"
+                       R"(contract_version="v1.0.0",model_version="mock",)"
+                       R"(code="INVALID_INPUT",status="400"} )";
+  auto found = metrics.find(prefix);
+  ASSERT_NE(found, std::string::npos) << metrics;
+  EXPECT_GE(std::stoi(metrics.substr(found + prefix.size())), 1);
+}
+
+TEST_F(MockServerTest, MetricsPassPromtool) {
+  HttpClient client(port());
+  client.Post("/v1/score", kValidBody);
+  client.Post("/v1/score", "{}");
+  auto path = WriteTempFile("metrics.txt", client.Get("/metrics").body());
+  // promtool comes with Debian's prometheus package, which the install script installs.
+  std::string command = "promtool check metrics < " + path + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char chunk[512];
+  while (std::size_t count = fread(chunk, 1, sizeof chunk, pipe)) output.append(chunk, count);
+  int status = pclose(pipe);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_EQ(output, "");
 }
 
 TEST_F(MockServerTest, ContractIsPublishedWithoutModel) {
@@ -346,15 +381,27 @@ TEST(ServeCommand, SigtermDrainsAndExitsZero) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
-TEST(ServeCommand, AccessLogHasNoBodyFields) {
-  ServerProcess server({"mock", kFraudContract});
+TEST(ServeCommand, AccessLogHashesPiiFields) {
+  // The fraud contract marks transaction_id as PII and logs it hashed.
+  auto key_file = WriteTempFile("hmac.key", "test-key\n");
+  ServerProcess server({"mock", kFraudContract, "--log-hmac-key-file", key_file});
   ASSERT_TRUE(server.Start()) << server.Stderr();
   HttpClient client(server.port());
-  client.Post("/v1/score", kValidBody);
+  std::string body = kValidBody;
+  body.replace(body.find("tx_1"), 4, "tx_secret_4711");
+  ASSERT_EQ(client.Post("/v1/score", body).result_int(), 200u);
+  ASSERT_EQ(client.Post("/v1/score", R"({"transaction_id":"tx_secret_4712"})").result_int(), 400u);
   ASSERT_EQ(server.Stop(), 0);
   std::string log = server.Stdout();
-  EXPECT_NE(log.find(R"("route":"/v1/score","status":200)"), std::string::npos) << log;
-  EXPECT_EQ(log.find("tx_1"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("route":"/v1/score","status":200,"code":"OK")"), std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("tx_secret_471"), std::string::npos) << log;
+  // HMAC-SHA256("test-key", "tx_secret_4711"), computed with openssl dgst -sha256 -hmac.
+  EXPECT_NE(log.find(R"("transaction_id_hmac":"3b85079684dbf4a6bcde329f18ae5a82956ba8068e45bae7)"
+                     R"(ad000b93fa9bbdc4")"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find(R"("model_version":"mock")"), std::string::npos) << log;
 }
 
 TEST(ValidateCommand, ExitCodes) {
@@ -364,6 +411,22 @@ TEST(ValidateCommand, ExitCodes) {
   EXPECT_NE(output.find(R"("field":"/amount","rule":"minimum")"), std::string::npos) << output;
   EXPECT_EQ(RunCommand({"validate", kFraudContract, "/nonexistent.json"}, "", output), 2);
   EXPECT_EQ(RunCommand({"validate", "/nonexistent.yaml"}, "", output), 2);
+}
+
+TEST(ValidateCommand, SampleRequestsMatchTheirNames) {
+  int checked = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(SourcePath("examples/fraud/requests"))) {
+    std::string name = entry.path().filename().string();
+    std::string output;
+    int expected = name.starts_with("valid-") ? 0 : 1;
+    EXPECT_EQ(RunCommand({"validate", kFraudContract, entry.path().string()}, "", output),
+              expected)
+        << name << "\n"
+        << output;
+    ++checked;
+  }
+  EXPECT_GE(checked, 8);
 }
 
 TEST(ValidateCommand, OversizedDocumentIsPayloadTooLarge) {
