@@ -138,16 +138,16 @@ bool FindDuplicateInObject(simdjson::dom::object object, std::string& pointer) {
     if (found != large.end()) repeat = *found;
   }
   if (repeat.data() != nullptr) {
-    pointer.push_back('/');
-    pointer.append(EscapePointerToken(repeat));
+    pointer = "/" + EscapePointerToken(repeat);
     return true;
   }
+  // The pointer is built only on the way back up from a duplicate, so the common case of a
+  // document without one allocates nothing.
   for (auto field : object) {
-    std::size_t size = pointer.size();
-    pointer.push_back('/');
-    pointer.append(EscapePointerToken(field.key));
-    if (FindDuplicateIn(field.value, pointer)) return true;
-    pointer.resize(size);
+    if (FindDuplicateIn(field.value, pointer)) {
+      pointer.insert(0, "/" + EscapePointerToken(field.key));
+      return true;
+    }
   }
   return false;
 }
@@ -159,11 +159,11 @@ bool FindDuplicateIn(simdjson::dom::element element, std::string& pointer) {
   // Bind the array first: ranging over the temporary result would leave it dangling.
   simdjson::dom::array array = element.get_array().value_unsafe();
   for (auto item : array) {
-    std::size_t size = pointer.size();
-    pointer.push_back('/');
-    pointer.append(std::to_string(index++));
-    if (FindDuplicateIn(item, pointer)) return true;
-    pointer.resize(size);
+    if (FindDuplicateIn(item, pointer)) {
+      pointer.insert(0, "/" + std::to_string(index));
+      return true;
+    }
+    ++index;
   }
   return false;
 }
