@@ -7,12 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "backend/factory.h"
 #include "cli/commands.h"
 #include "contract/loader.h"
 #include "http/server.h"
 #include "mock/mock_backend.h"
 #include "service/access_log.h"
 #include "service/gateway.h"
+#include "service/log_fields.h"
 
 namespace modelgate::cli {
 namespace {
@@ -25,22 +27,24 @@ struct ServeOptions {
   std::uint64_t seed = 0;
   bool mock = false;
   bool access_log = true;
+  std::string log_hmac_key_file;
 };
 
 std::unique_ptr<backend::Backend> MakeBackend(const contract::Contract& contract,
                                               const ServeOptions& options) {
   if (options.mock) return std::make_unique<mock::MockBackend>(contract, options.seed);
-  if (!contract.model) {
-    throw std::runtime_error(contract.file +
-                             ": no model section, so there is nothing to serve; add a model "
-                             "binding, or run `modelgate mock` to serve generated responses");
-  }
-  throw std::runtime_error(contract.file + ": model backend \"" + contract.model->backend +
-                           "\" is not available in this build; use `modelgate mock`");
+  return backend::MakeBackend(contract);
 }
 
 int Run(const ServeOptions& options) {
   std::vector<std::unique_ptr<service::Service>> services;
+  std::string log_hmac_key;
+  try {
+    log_hmac_key = service::LoadLogHmacKey(options.log_hmac_key_file);
+  } catch (const std::exception& error) {
+    std::cerr << "modelgate: " << error.what() << "\n";
+    return kExitUsage;
+  }
   for (const auto& path : options.contracts) {
     auto contract = contract::LoadContract(path);
     if (!contract.ok()) {
@@ -49,8 +53,8 @@ int Run(const ServeOptions& options) {
     }
     try {
       auto backend = MakeBackend(*contract, options);
-      services.push_back(
-          std::make_unique<service::Service>(*std::move(contract), std::move(backend)));
+      services.push_back(std::make_unique<service::Service>(*std::move(contract),
+                                                            std::move(backend), log_hmac_key));
     } catch (const std::exception& error) {
       std::cerr << error.what() << "\n";
       return kExitUsage;
@@ -114,6 +118,11 @@ void AddCommand(CLI::App& app, bool mock) {
     command->add_option("--seed", options->seed, "Seed of generated responses")
         ->capture_default_str();
   }
+  command
+      ->add_option("--log-hmac-key-file", options->log_hmac_key_file,
+                   "File holding the key that hashes PII fields in the access log; the "
+                   "environment variable MODELGATE_LOG_HMAC_KEY takes precedence")
+      ->check(CLI::ExistingFile);
   command->add_flag("!--no-access-log", options->access_log,
                     "Do not write the JSON access log to standard output");
   command->callback([options] { exit_code = Run(*options); });

@@ -1,93 +1,98 @@
 #include "metrics/service_metrics.h"
 
-#include <algorithm>
-
-#include "json/writer.h"
-
 namespace modelgate::metrics {
-namespace {
 
-// Escapes a label value: backslash, double quote and line feed, as the text format requires.
 std::string EscapeLabel(std::string_view value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
     if (c == '\n') {
       out += "\\n";
       continue;
     }
+    if (c == '\\' || c == '"') out += '\\';
     out += c;
   }
   return out;
 }
 
+namespace {
+
+std::vector<double> DurationBounds(const std::vector<double>& targets) {
+  auto bounds = DefaultDurationBounds();
+  for (double target : targets) {
+    if (target > 0) bounds.push_back(target);
+  }
+  return bounds;
+}
+
 }  // namespace
 
-ServiceMetrics::ServiceMetrics(std::string service, int major, std::vector<std::string> codes)
-    : codes_(std::move(codes)), outcomes_(codes_.size() + 1) {
-  labels_ = "service=\"" + EscapeLabel(service) + "\",version=\"v" + std::to_string(major) + "\"";
+ServiceMetrics::ServiceMetrics(const ServiceLabels& labels,
+                               std::vector<std::pair<std::string, int>> codes,
+                               const std::vector<double>& latency_targets)
+    : outcomes_(codes.size() + 1),
+      duration_(DurationBounds(latency_targets)),
+      inference_(DurationBounds(latency_targets)) {
+  labels_ = "service=\"" + EscapeLabel(labels.service) + "\",contract_version=\"" +
+            EscapeLabel(labels.contract_version) + "\",model_version=\"" +
+            EscapeLabel(labels.model_version) + "\"";
   outcomes_[0].code = "OK";
-  outcomes_[0].status = 200;
-  for (std::size_t i = 0; i < codes_.size(); ++i) outcomes_[i + 1].code = codes_[i];
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    outcomes_[i + 1].code = codes[i].first;
+    outcomes_[i + 1].status = codes[i].second;
+  }
+  unexpected_.code = "UNDECLARED";
+  unexpected_.status = 500;
 }
 
-std::size_t ServiceMetrics::OutcomeOf(std::string_view code) const {
-  auto found = std::find(codes_.begin(), codes_.end(), code);
-  return found == codes_.end() ? 0 : 1 + static_cast<std::size_t>(found - codes_.begin());
+ServiceMetrics::Outcome& ServiceMetrics::OutcomeOf(std::string_view code, int status) {
+  if (code.empty() && status < 300) return outcomes_[0];
+  for (std::size_t i = 1; i < outcomes_.size(); ++i) {
+    if (outcomes_[i].code == code) return outcomes_[i];
+  }
+  return unexpected_;
 }
 
-void ServiceMetrics::Record(std::size_t outcome, int status, double seconds) {
-  auto& slot = outcomes_[std::min(outcome, outcomes_.size() - 1)];
-  slot.status.store(status, std::memory_order_relaxed);
-  slot.count.fetch_add(1, std::memory_order_relaxed);
-  std::size_t bucket =
-      std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin();
-  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
-  duration_micros_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+void ServiceMetrics::Record(std::string_view code, int status, double seconds) {
+  OutcomeOf(code, status).count.fetch_add(1, std::memory_order_relaxed);
+  duration_.Observe(seconds);
 }
 
 void ServiceMetrics::RenderSamples(Family family, std::string& out) const {
+  auto outcome_line = [&](std::string_view name, const Outcome& outcome) {
+    out += std::string(name) + "{" + labels_ + ",code=\"" + outcome.code + "\",status=\"" +
+           std::to_string(outcome.status) + "\"} " +
+           std::to_string(outcome.count.load(std::memory_order_relaxed)) + "\n";
+  };
   switch (family) {
     case Family::kRequests:
-      for (const auto& outcome : outcomes_) {
-        std::uint64_t count = outcome.count.load(std::memory_order_relaxed);
-        if (count == 0 && outcome.code != "OK") continue;
-        out += "modelgate_requests_total{" + labels_ + ",code=\"" + outcome.code + "\",status=\"" +
-               std::to_string(outcome.status.load(std::memory_order_relaxed)) + "\"} " +
-               std::to_string(count) + "\n";
+      for (const auto& outcome : outcomes_) outcome_line("modelgate_requests_total", outcome);
+      break;
+    case Family::kFailures:
+      for (std::size_t i = 1; i < outcomes_.size(); ++i) {
+        outcome_line("modelgate_request_failures_total", outcomes_[i]);
       }
+      if (unexpected_.count.load() > 0) outcome_line("modelgate_request_failures_total", unexpected_);
       break;
     case Family::kDuration:
-      RenderHistogram(out);
+      duration_.Render("modelgate_request_duration_seconds", labels_, out);
       break;
-    case Family::kGuardFailures:
-      out += "modelgate_response_guard_failures_total{" + labels_ + "} " +
-             std::to_string(guard_failures_.load()) + "\n";
+    case Family::kInFlight:
+      out += "modelgate_requests_in_flight{" + labels_ + "} " +
+             std::to_string(in_flight_.load(std::memory_order_relaxed)) + "\n";
       break;
-    case Family::kModelRuns:
-      out += "modelgate_model_executions_total{" + labels_ + "} " +
-             std::to_string(model_runs_.load()) + "\n";
+    case Family::kInference:
+      inference_.Render("modelgate_model_inference_duration_seconds", labels_, out);
+      break;
+    case Family::kInferenceRuns:
+      out += "modelgate_model_inferences_total{" + labels_ + "} " +
+             std::to_string(inference_runs_.load(std::memory_order_relaxed)) + "\n";
+      break;
+    case Family::kViolations:
+      out += "modelgate_response_contract_violations_total{" + labels_ + "} " +
+             std::to_string(violations_.load(std::memory_order_relaxed)) + "\n";
       break;
   }
-}
-
-void ServiceMetrics::RenderHistogram(std::string& out) const {
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i <= kBuckets.size(); ++i) {
-    cumulative += buckets_[i].load(std::memory_order_relaxed);
-    std::string bound = "+Inf";
-    if (i < kBuckets.size()) {
-      bound.clear();
-      json::AppendNumber(bound, kBuckets[i]);
-    }
-    out += "modelgate_request_duration_seconds_bucket{" + labels_ + ",le=\"" + bound + "\"} " +
-           std::to_string(cumulative) + "\n";
-  }
-  std::string sum;
-  json::AppendNumber(sum, static_cast<double>(duration_micros_.load()) / 1e6);
-  out += "modelgate_request_duration_seconds_sum{" + labels_ + "} " + sum + "\n";
-  out += "modelgate_request_duration_seconds_count{" + labels_ + "} " + std::to_string(cumulative) +
-         "\n";
 }
 
 std::string RenderAll(const std::vector<const ServiceMetrics*>& services) {
@@ -99,12 +104,18 @@ std::string RenderAll(const std::vector<const ServiceMetrics*>& services) {
   static constexpr Header kHeaders[] = {
       {Family::kRequests, "modelgate_requests_total", "counter",
        "Requests answered, by contract error code (OK for success) and HTTP status."},
+      {Family::kFailures, "modelgate_request_failures_total", "counter",
+       "Requests answered with a non-2xx status, by contract error code."},
       {Family::kDuration, "modelgate_request_duration_seconds", "histogram",
-       "Time from a complete request to its response, in seconds."},
-      {Family::kGuardFailures, "modelgate_response_guard_failures_total", "counter",
-       "Model outputs that broke the response contract and were answered with MODEL_ERROR."},
-      {Family::kModelRuns, "modelgate_model_executions_total", "counter",
+       "Time from a complete request to its response."},
+      {Family::kInFlight, "modelgate_requests_in_flight", "gauge",
+       "Requests received and not yet answered."},
+      {Family::kInference, "modelgate_model_inference_duration_seconds", "histogram",
+       "Time spent in the model backend per request."},
+      {Family::kInferenceRuns, "modelgate_model_inferences_total", "counter",
        "Calls into the model backend."},
+      {Family::kViolations, "modelgate_response_contract_violations_total", "counter",
+       "Model outputs that broke the response contract and were answered with MODEL_ERROR."},
   };
   std::string out;
   for (const auto& header : kHeaders) {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "json/writer.h"
 
@@ -15,6 +16,20 @@ std::shared_ptr<spdlog::logger>& AccessLogger() {
   return logger;
 }
 
+// RFC 3339 UTC timestamp with milliseconds.
+std::string Timestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[40];
+  std::size_t length = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
+  std::snprintf(text + length, sizeof text - length, ".%03dZ",
+                static_cast<int>(millis.count() % 1000));
+  return text;
+}
+
 }  // namespace
 
 void EnableAccessLog() {
@@ -23,23 +38,27 @@ void EnableAccessLog() {
   AccessLogger() = std::move(logger);
 }
 
-void LogAccess(std::string_view route, int status, std::string_view code, double seconds,
-               const RequestContext& context) {
+bool AccessLogEnabled() { return AccessLogger() != nullptr; }
+
+void LogAccess(const AccessRecord& record, const RequestContext& context) {
   const auto& logger = AccessLogger();
   if (!logger) return;
   std::string line;
-  line.reserve(256);
+  line.reserve(320 + context.log_members.size());
   json::Writer writer(line);
   writer.BeginObject();
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  writer.Member("ts_ms", static_cast<std::int64_t>(
-                             std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
+  writer.Member("ts", Timestamp());
   writer.Member("request_id", context.request_id);
-  writer.Member("traceparent", context.traceparent);
-  writer.Member("route", route);
-  writer.Member("status", status);
-  writer.Member("code", code.empty() ? std::string_view("OK") : code);
-  writer.Member("duration_ms", seconds * 1000.0);
+  writer.Member("trace_id", std::string_view(context.traceparent).substr(3, 32));
+  writer.Member("service", record.service);
+  writer.Member("contract_version", record.contract_version);
+  writer.Member("model_version", record.model_version);
+  writer.Member("route", record.route);
+  writer.Member("status", record.status);
+  writer.Member("code", record.code.empty() ? std::string_view("OK") : record.code);
+  // Microsecond resolution is what the clock gives; more digits only add noise.
+  writer.Member("latency_ms", std::round(record.seconds * 1e6) / 1000.0);
+  line += context.log_members;
   writer.EndObject();
   logger->info(line);
 }

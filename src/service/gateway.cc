@@ -65,12 +65,17 @@ http::Response Gateway::Reject(std::string_view code, std::string detail,
       ProblemResponse(*error, problem::WithDetail(std::move(detail)), context, header.version());
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - context.start).count();
+  AccessRecord record{.route = PathOf({header.target().data(), header.target().size()}),
+                      .status = error->status,
+                      .code = code,
+                      .seconds = seconds};
   if (service) {
     service->Decorate(response);
-    service->metrics().Record(service->metrics().OutcomeOf(code), error->status, seconds);
+    service->metrics().Record(code, error->status, seconds);
+    record.service = service->contract().name;
+    record.contract_version = service->contract().version;
   }
-  LogAccess(service ? std::string_view(service->route()) : std::string_view(),
-            error->status, code, seconds, context);
+  LogAccess(record, context);
   return response;
 }
 

@@ -12,10 +12,25 @@
 namespace modelgate::service {
 namespace {
 
-std::vector<std::string> CodesOf(const contract::Contract& contract) {
-  std::vector<std::string> codes;
-  for (const auto& error : contract.errors) codes.push_back(error.code);
+std::vector<std::pair<std::string, int>> CodesOf(const contract::Contract& contract) {
+  std::vector<std::pair<std::string, int>> codes;
+  for (const auto& error : contract.errors) codes.emplace_back(error.code, error.status);
   return codes;
+}
+
+// Latency targets and the timeout in seconds, so the duration histograms have a bucket bound at
+// each of them.
+std::vector<double> LatencyTargetsOf(const contract::Contract& contract) {
+  std::vector<double> seconds;
+  const auto& latency = contract.constraints.latency;
+  for (const auto* target : {&latency.p50, &latency.p95, &latency.p99}) {
+    if (target->overall_ms) seconds.push_back(*target->overall_ms / 1000.0);
+    for (const auto& [batch, ms] : target->per_batch_ms) seconds.push_back(ms / 1000.0);
+  }
+  if (contract.constraints.timeout) {
+    seconds.push_back(static_cast<double>(contract.constraints.timeout->count()) / 1000.0);
+  }
+  return seconds;
 }
 
 // Parses the date at the start of an RFC 3339 date or date-time; nullopt when there is none.
@@ -47,14 +62,18 @@ contract::Contract WithDefaults(contract::Contract contract) {
   return contract;
 }
 
-Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> backend)
+Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> backend,
+                 std::string log_hmac_key)
     : contract_(WithDefaults(std::move(contract))),
       backend_(std::move(backend)),
       route_(contract_.RoutePath()),
       contract_version_(contract_.version),
       request_validator_(schema::RequestRules(contract_)),
       response_validator_(schema::ResponseRules(contract_)),
-      metrics_(contract_.name, contract_.major, CodesOf(contract_)) {
+      model_version_(backend_ ? std::string(backend_->model_version()) : std::string()),
+      metrics_({contract_.name, contract_version_, model_version_}, CodesOf(contract_),
+               LatencyTargetsOf(contract_)),
+      log_fields_(contract_, std::move(log_hmac_key)) {
   if (contract_.deprecation.deprecated || !contract_.deprecation.sunset.empty()) {
     sunset_ = ParseSunset(contract_.deprecation.sunset);
     if (sunset_) sunset_header_ = HttpDate(*sunset_);
@@ -95,8 +114,9 @@ json::StrictParser& Service::RequestParser() const {
   return *parser;
 }
 
-void Service::Handle(const http::Request& request, const RequestContext& context,
+void Service::Handle(const http::Request& request, RequestContext context,
                      const http::Responder& respond) {
+  metrics_.BeginRequest();
   unsigned version = request.version();
   if (retired()) {
     return Fail(
@@ -112,9 +132,14 @@ void Service::Handle(const http::Request& request, const RequestContext& context
   if (!Decode(request.body(), document, invalid)) {
     return Fail("INVALID_INPUT", std::move(invalid), context, version, respond);
   }
+  if (AccessLogEnabled()) log_fields_.AppendRequest(document, context.log_members);
   std::string body;
-  metrics_.CountModelRun();
-  if (auto status = backend_->Predict(document, request.body(), body); !status.ok()) {
+  metrics_.CountInference();
+  auto inference_start = std::chrono::steady_clock::now();
+  auto status = backend_->Predict(document, request.body(), body);
+  metrics_.ObserveInference(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - inference_start).count());
+  if (!status.ok()) {
     spdlog::error("model failed for request {}: {}", context.request_id,
                   std::string(status.message()));
     return Fail("MODEL_ERROR", problem::WithDetail("the model failed to produce a response"),
@@ -127,7 +152,7 @@ void Service::Handle(const http::Request& request, const RequestContext& context
         context, version, respond);
   }
   auto response = JsonResponse(200, std::move(body), "application/json", context, version);
-  response.set("X-Model-Version", std::string(backend_->model_version()));
+  response.set("X-Model-Version", model_version_);
   Finish(std::move(response), "", context, respond);
 }
 
@@ -146,7 +171,7 @@ bool Service::Decode(const std::string& body, simdjson::dom::element& document,
   return false;
 }
 
-bool Service::GuardResponse(const std::string& body, const RequestContext& context) {
+bool Service::GuardResponse(const std::string& body, RequestContext& context) {
   thread_local json::StrictParser parser{json::ParseOptions{.max_depth = 1024}};
   simdjson::dom::element document;
   json::ParseError parse_error;
@@ -156,8 +181,11 @@ bool Service::GuardResponse(const std::string& body, const RequestContext& conte
   } else {
     response_validator_.Validate(document, violations);
   }
-  if (violations.empty()) return true;
-  metrics_.CountGuardFailure();
+  if (violations.empty()) {
+    if (AccessLogEnabled()) log_fields_.AppendResponse(document, context.log_members);
+    return true;
+  }
+  metrics_.CountContractViolation();
   for (const auto& violation : violations) {
     spdlog::error("response guard: request {}: {} {}: {}", context.request_id,
                   violation.pointer.empty() ? "/" : violation.pointer, violation.rule,
@@ -179,8 +207,10 @@ void Service::Finish(http::Response&& response, std::string_view code,
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - context.start).count();
   int status = static_cast<int>(response.result_int());
-  metrics_.Record(code.empty() ? 0 : metrics_.OutcomeOf(code), status, seconds);
-  LogAccess(route_, status, code, seconds, context);
+  metrics_.Record(code, status, seconds);
+  metrics_.EndRequest();
+  LogAccess({contract_.name, contract_version_, model_version_, route_, status, code, seconds},
+            context);
   respond(std::move(response));
 }
 

@@ -13,6 +13,7 @@
 #include "metrics/service_metrics.h"
 #include "problem/problem.h"
 #include "schema/validator.h"
+#include "service/log_fields.h"
 #include "service/request_context.h"
 
 namespace modelgate::service {
@@ -27,7 +28,9 @@ contract::Contract WithDefaults(contract::Contract contract);
 // a request passes through, in order: JSON decode, request validation, model, response guard.
 class Service {
  public:
-  Service(contract::Contract contract, std::unique_ptr<backend::Backend> backend);
+  // `log_hmac_key` keys the hashes of PII fields in the access log.
+  Service(contract::Contract contract, std::unique_ptr<backend::Backend> backend,
+          std::string log_hmac_key = {});
 
   const contract::Contract& contract() const { return contract_; }
   const std::string& route() const { return route_; }
@@ -38,7 +41,7 @@ class Service {
   bool retired() const;
 
   // Runs the pipeline for one request on this route and calls `respond` once.
-  void Handle(const http::Request& request, const RequestContext& context,
+  void Handle(const http::Request& request, RequestContext context,
               const http::Responder& respond);
 
   // Decodes and validates a request body. Returns true with `document` set, or false with
@@ -56,7 +59,7 @@ class Service {
  private:
   void Finish(http::Response&& response, std::string_view code, const RequestContext& context,
               const http::Responder& respond);
-  bool GuardResponse(const std::string& body, const RequestContext& context);
+  bool GuardResponse(const std::string& body, RequestContext& context);
   json::StrictParser& RequestParser() const;
 
   contract::Contract contract_;
@@ -65,7 +68,9 @@ class Service {
   std::string contract_version_;
   schema::Validator request_validator_;
   schema::Validator response_validator_;
+  std::string model_version_;
   metrics::ServiceMetrics metrics_;
+  LogFields log_fields_;
   std::optional<std::chrono::system_clock::time_point> sunset_;
   std::string sunset_header_;
 };
