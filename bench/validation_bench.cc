@@ -8,6 +8,7 @@
 
 #include "contract/loader.h"
 #include "json/parse.h"
+#include "mock/mock_backend.h"
 #include "problem/problem.h"
 #include "schema/validator.h"
 #include "service/service.h"
@@ -84,6 +85,26 @@ void BM_RejectInvalidRequest(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_RejectInvalidRequest);
+
+// The gateway's whole path for one request without the network: request context, decode,
+// validation, the mock backend, the response guard and the HTTP response with its headers.
+void BM_ServeOneRequestWithMock(benchmark::State& state) {
+  const Contract& contract = FraudContract();
+  modelgate::service::Service service(
+      contract, std::make_unique<modelgate::mock::MockBackend>(contract, 7));
+  modelgate::http::Request request(modelgate::http::beast_http::verb::post, "/v1/score", 11);
+  request.set(modelgate::http::beast_http::field::content_type, "application/json");
+  request.body() = kValidRequest;
+  std::size_t bytes = 0;
+  modelgate::http::Responder respond = [&bytes](modelgate::http::Response&& response) {
+    bytes += response.body().size();
+  };
+  for (auto _ : state) {
+    service.Handle(request, modelgate::service::MakeContext(request.base()), respond);
+  }
+  benchmark::DoNotOptimize(bytes);
+}
+BENCHMARK(BM_ServeOneRequestWithMock);
 
 }  // namespace
 

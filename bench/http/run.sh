@@ -40,7 +40,7 @@ run_wrk() {  # name port
   echo "$1 $(grep '^RESULT' "$work/$1.wrk" | cut -d' ' -f2-)"
 }
 
-start_modelgate() {  # name command... ; sets port
+start_modelgate() {  # command (mock or serve); sets port
   port="$(free_port)"
   "$binary" "$@" "$contract" --host 127.0.0.1 --port "$port" --threads 1 --no-access-log \
     2> "$work/modelgate.err" &
@@ -53,7 +53,7 @@ start_modelgate() {  # name command... ; sets port
 export BODY_FILE="$body"
 
 # modelgate mock: HTTP, parsing, validation, generation, response check and encoding.
-start_modelgate mock mock
+start_modelgate mock
 run_wrk modelgate-mock "$port"
 reply_size=$(wc -c < "$work/reply.json")
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
@@ -72,7 +72,7 @@ kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 # modelgate serve with the XGBoost model, when the model has been trained.
 if grep -q '^model:' "$contract" && [ -f "$root/examples/fraud/model/fraud.json" ]; then
-  start_modelgate serve serve
+  start_modelgate serve
   run_wrk modelgate-serve "$port"
 fi
 echo "reply_bytes=$reply_size duration_s=$duration connections=$connections"
