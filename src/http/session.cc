@@ -6,6 +6,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 
 #include "http/server.h"
@@ -112,15 +113,40 @@ void Server::Session::SendAndClose(Response&& response) { Send(std::move(respons
 
 void Server::Session::Send(Response&& response, bool keep_alive) {
   response.keep_alive(keep_alive);
-  response.prepare_payload();
-  auto message = std::make_shared<Response>(std::move(response));
+  // A HEAD answer carries the Content-Length of the body it leaves out; keep it.
+  if (response.find(beast_http::field::content_length) == response.end()) {
+    response.prepare_payload();
+  }
+  // One contiguous buffer written with one call: Beast's serializer walks a chain of buffer
+  // views that costs more than the rest of a small request's handling.
+  output_.clear();
+  SerializeResponse(response, output_);
   stream_.expires_after(options_.write_timeout);
-  beast_http::async_write(
-      stream_, *message,
-      [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
-        if (ec || !keep_alive) return self->Close();
-        self->ReadHeader();
-      });
+  asio::async_write(stream_, asio::buffer(output_),
+                    [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                      if (ec || !keep_alive) return self->Close();
+                      self->ReadHeader();
+                    });
+}
+
+void SerializeResponse(const Response& response, std::string& out) {
+  auto reason = response.reason();
+  out.reserve(128 + response.body().size() + 48 * 8);
+  out.append(response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  out.append(std::to_string(response.result_int()));
+  out.push_back(' ');
+  out.append(reason.data(), reason.size());
+  out.append("\r\n");
+  for (const auto& field : response) {
+    auto name = field.name_string();
+    auto value = field.value();
+    out.append(name.data(), name.size());
+    out.append(": ");
+    out.append(value.data(), value.size());
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+  out.append(response.body());
 }
 
 void Server::Session::Close() {

@@ -41,6 +41,10 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   bool idle_ = true;
   bool first_request_ = true;
   bool keep_alive_ = true;
+  std::string output_;  // the response being written, kept to reuse its capacity
 };
+
+// Writes the status line, header fields and body of `response` as HTTP/1.1 wire text.
+void SerializeResponse(const Response& response, std::string& out);
 
 }  // namespace modelgate::http
