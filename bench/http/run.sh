@@ -70,9 +70,16 @@ wait_port "$nginx_port"
 run_wrk nginx "$nginx_port"
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-# modelgate serve with the XGBoost model, when the model has been trained.
-if grep -q '^model:' "$contract" && [ -f "$root/examples/fraud/model/fraud.json" ]; then
-  start_modelgate serve
-  run_wrk modelgate-serve "$port"
+# modelgate serve with the XGBoost model, once per way of computing reason codes: XGBoost's
+# approximate contributions and its exact SHAP values.
+if [ -f "$root/examples/fraud/model/fraud.json" ]; then
+  for method in approximate exact; do
+    contract="$work/fraud-$method.yaml"
+    sed -e "s|artifact: model/fraud.json|artifact: $root/examples/fraud/model/fraud.json|" \
+      -e "s|method: approximate|method: $method|" "$root/examples/fraud/contract.yaml" > "$contract"
+    start_modelgate serve
+    run_wrk "modelgate-serve-$method" "$port"
+    kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  done
 fi
 echo "reply_bytes=$reply_size duration_s=$duration connections=$connections"
