@@ -1,5 +1,6 @@
 // `modelgate validate CONTRACT [FILE|-]`: check one request document offline and print the
 // problem+json the server would send.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -19,13 +20,18 @@ struct ValidateOptions {
 };
 
 bool ReadInput(const std::string& path, std::string& text) {
+  std::ostringstream buffer;
   if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return true;
+    buffer << std::cin.rdbuf();
+    text = buffer.str();
+    return !std::cin.bad();
   }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
   std::ifstream file(path, std::ios::binary);
   if (!file) return false;
-  text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  buffer << file.rdbuf();
+  text = buffer.str();
   return !file.bad();
 }
 
@@ -37,7 +43,8 @@ int Validate(const ValidateOptions& options) {
   }
   std::string body;
   if (!ReadInput(options.input, body)) {
-    std::cerr << "modelgate validate: cannot read " << options.input << "\n";
+    std::cerr << "modelgate validate: cannot read " << options.input
+              << ": give a regular file, or - for standard input\n";
     return kExitUsage;
   }
   service::Service service(*std::move(contract), nullptr);

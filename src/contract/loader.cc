@@ -160,15 +160,10 @@ void AddStandardErrors(Contract& contract) {
 
 }  // namespace
 
-absl::StatusOr<Contract> LoadContractText(const std::string& text, const std::string& file) {
-  Diagnostics diagnostics(file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& error) {
-    diagnostics.Add(error.mark, "", "invalid YAML or JSON: " + error.msg);
-    return absl::InvalidArgumentError(diagnostics.Format());
-  }
+namespace {
+
+absl::StatusOr<Contract> ReadContract(const YAML::Node& root, const std::string& file,
+                                      Diagnostics& diagnostics) {
   Contract contract;
   contract.file = file;
   MapReader top(root, "", diagnostics);
@@ -211,11 +206,37 @@ absl::StatusOr<Contract> LoadContractText(const std::string& text, const std::st
   return contract;
 }
 
+}  // namespace
+
+absl::StatusOr<Contract> LoadContractText(const std::string& text, const std::string& file) {
+  Diagnostics diagnostics(file);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    diagnostics.Add(error.mark, "", "invalid YAML or JSON: " + error.msg);
+    return absl::InvalidArgumentError(diagnostics.Format());
+  }
+  try {
+    return ReadContract(root, file, diagnostics);
+  } catch (const ValueTooLarge& error) {
+    diagnostics.Add(error.mark, "",
+                    "a value expands to more than 100,000 nodes, as repeated YAML aliases can "
+                    "make it; write the value out or shorten it");
+    return absl::InvalidArgumentError(diagnostics.Format());
+  }
+}
+
 absl::StatusOr<Contract> LoadContract(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::NotFoundError(path + ": not a readable contract file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(path + ": cannot open contract file");
   std::ostringstream text;
   text << in.rdbuf();
+  if (in.bad()) return absl::NotFoundError(path + ": cannot read contract file");
   return LoadContractText(text.str(), path);
 }
 

@@ -335,14 +335,33 @@ Scalar YamlToScalar(const YAML::Node& node) {
   return text;
 }
 
+namespace {
+
+// YAML aliases let a few bytes name an exponentially large value ("billion laughs"), so the
+// conversion stops after this many nodes, far more than any real example or default holds.
+constexpr std::size_t kMaxJsonNodes = 100'000;
+
+std::string YamlToJsonBounded(const YAML::Node& node, std::size_t& budget);
+
+}  // namespace
+
 std::string YamlToJson(const YAML::Node& node) {
+  std::size_t budget = kMaxJsonNodes;
+  return YamlToJsonBounded(node, budget);
+}
+
+namespace {
+
+std::string YamlToJsonBounded(const YAML::Node& node, std::size_t& budget) {
   std::string out;
   if (!node.IsDefined() || node.IsNull()) return "null";
+  if (budget == 0) throw ValueTooLarge(node.Mark());
+  --budget;
   if (node.IsSequence()) {
     out.push_back('[');
     for (std::size_t i = 0; i < node.size(); ++i) {
       if (i) out.push_back(',');
-      out += YamlToJson(node[i]);
+      out += YamlToJsonBounded(node[i], budget);
     }
     out.push_back(']');
     return out;
@@ -355,7 +374,7 @@ std::string YamlToJson(const YAML::Node& node) {
       first = false;
       json::AppendQuoted(out, entry.first.Scalar());
       out.push_back(':');
-      out += YamlToJson(entry.second);
+      out += YamlToJsonBounded(entry.second, budget);
     }
     out.push_back('}');
     return out;
@@ -371,6 +390,8 @@ std::string YamlToJson(const YAML::Node& node) {
   json::AppendQuoted(out, std::get<std::string>(scalar));
   return out;
 }
+
+}  // namespace
 
 std::string NearestKey(std::string_view key, const std::vector<std::string>& candidates) {
   std::string best;

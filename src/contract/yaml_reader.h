@@ -86,6 +86,12 @@ std::optional<std::chrono::milliseconds> ParseDurationText(std::string_view text
 std::optional<std::uint64_t> ReadByteSize(const YAML::Node& node, std::string_view path,
                                           Diagnostics& d);
 
+// Thrown by YamlToJson when a value expands beyond 100,000 nodes, as YAML aliases can make a few
+// bytes do.
+struct ValueTooLarge {
+  YAML::Mark mark;
+};
+
 // Converts a YAML value to JSON text. Plain scalars that read as numbers, booleans or null
 // become those; quoted scalars stay strings.
 std::string YamlToJson(const YAML::Node& node);

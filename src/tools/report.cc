@@ -1,0 +1,2 @@
+// Placeholder translation unit; the implementation replaces it.
+namespace modelgate::tools {}
