@@ -11,6 +11,10 @@ inline constexpr int kExitUsage = 2;
 
 void AddServeCommands(CLI::App& app);
 void AddValidateCommand(CLI::App& app);
+void AddLintCommand(CLI::App& app);
+void AddDiffCommand(CLI::App& app);
+void AddBudgetCommand(CLI::App& app);
+void AddOpenapiCommand(CLI::App& app);
 
 // The exit code the command that ran has set.
 int ExitCode();

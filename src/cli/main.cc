@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", MODELGATE_VERSION);
   modelgate::cli::AddServeCommands(app);
   modelgate::cli::AddValidateCommand(app);
+  modelgate::cli::AddLintCommand(app);
+  modelgate::cli::AddDiffCommand(app);
+  modelgate::cli::AddBudgetCommand(app);
+  modelgate::cli::AddOpenapiCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
