@@ -2,7 +2,10 @@
 // run the HTTP server until SIGTERM.
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <iostream>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,19 +31,33 @@ struct ServeOptions {
   bool mock = false;
   bool access_log = true;
   std::string log_hmac_key_file;
+  unsigned workers = 0;
+  unsigned delay_ms = 0;
 };
 
 std::unique_ptr<backend::Backend> MakeBackend(const contract::Contract& contract,
                                               const ServeOptions& options) {
-  if (options.mock) return std::make_unique<mock::MockBackend>(contract, options.seed);
+  if (options.mock) {
+    return std::make_unique<mock::MockBackend>(contract, options.seed,
+                                               std::chrono::milliseconds(options.delay_ms));
+  }
   return backend::MakeBackend(contract);
+}
+
+unsigned WorkerCount(const ServeOptions& options) {
+  if (options.workers > 0) return options.workers;
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 int Run(const ServeOptions& options) {
   std::vector<std::unique_ptr<service::Service>> services;
-  std::string log_hmac_key;
+  // Model work with a deadline runs here, so server threads can answer TIMEOUT on time. The
+  // pool is joined before the services it calls into are destroyed.
+  boost::asio::thread_pool workers(WorkerCount(options));
+  service::ServiceOptions service_options;
+  service_options.workers = &workers;
   try {
-    log_hmac_key = service::LoadLogHmacKey(options.log_hmac_key_file);
+    service_options.log_hmac_key = service::LoadLogHmacKey(options.log_hmac_key_file);
   } catch (const std::exception& error) {
     std::cerr << "modelgate: " << error.what() << "\n";
     return kExitUsage;
@@ -54,7 +71,7 @@ int Run(const ServeOptions& options) {
     try {
       auto backend = MakeBackend(*contract, options);
       services.push_back(std::make_unique<service::Service>(*std::move(contract),
-                                                            std::move(backend), log_hmac_key));
+                                                            std::move(backend), service_options));
     } catch (const std::exception& error) {
       std::cerr << error.what() << "\n";
       return kExitUsage;
@@ -71,6 +88,9 @@ int Run(const ServeOptions& options) {
     for (const auto& route : routes) spdlog::info("serving POST {}", route);
     spdlog::info("listening on http://{}:{}", options.server.host, server.port());
     server.Run();
+    // Requests still in the pool have lost their connections; stop waiting for their timers.
+    workers.stop();
+    workers.join();
     spdlog::info("stopped");
   } catch (const std::exception& error) {
     std::cerr << "modelgate: " << error.what() << "\n";
@@ -114,9 +134,19 @@ void AddCommand(CLI::App& app, bool mock) {
              "Time a kept-alive connection may wait for its next request");
   AddTimeout(*command, "--shutdown-grace-ms", options->server.shutdown_grace,
              "Time requests in flight get to finish after SIGTERM");
+  command
+      ->add_option("--workers", options->workers,
+                   "Threads that run model work for requests with a deadline; 0 uses one per "
+                   "hardware thread")
+      ->capture_default_str();
   if (mock) {
     command->add_option("--seed", options->seed, "Seed of generated responses")
         ->capture_default_str();
+    command
+        ->add_option("--delay-ms", options->delay_ms,
+                     "Time each generated response takes, in milliseconds, to simulate a model")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 600'000u));
   }
   command
       ->add_option("--log-hmac-key-file", options->log_hmac_key_file,

@@ -92,6 +92,14 @@ void ServiceMetrics::RenderSamples(Family family, std::string& out) const {
       out += "modelgate_response_contract_violations_total{" + labels_ + "} " +
              std::to_string(violations_.load(std::memory_order_relaxed)) + "\n";
       break;
+    case Family::kDeadlineExpiries:
+      out += "modelgate_deadline_expirations_total{" + labels_ + "} " +
+             std::to_string(deadline_expiries_.load(std::memory_order_relaxed)) + "\n";
+      break;
+    case Family::kLateResults:
+      out += "modelgate_late_results_total{" + labels_ + "} " +
+             std::to_string(late_results_.load(std::memory_order_relaxed)) + "\n";
+      break;
   }
 }
 
@@ -116,6 +124,10 @@ std::string RenderAll(const std::vector<const ServiceMetrics*>& services) {
        "Calls into the model backend."},
       {Family::kViolations, "modelgate_response_contract_violations_total", "counter",
        "Model outputs that broke the response contract and were answered with MODEL_ERROR."},
+      {Family::kDeadlineExpiries, "modelgate_deadline_expirations_total", "counter",
+       "Requests answered with TIMEOUT or OVERLOADED because their deadline passed."},
+      {Family::kLateResults, "modelgate_late_results_total", "counter",
+       "Model results that arrived after their request's deadline and were dropped."},
   };
   std::string out;
   for (const auto& header : kHeaders) {

@@ -35,6 +35,8 @@ class ServiceMetrics {
   void EndRequest() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
   std::uint64_t inference_count() const { return inference_runs_.load(); }
   void CountInference() { inference_runs_.fetch_add(1, std::memory_order_relaxed); }
+  void CountDeadlineExpiry() { deadline_expiries_.fetch_add(1, std::memory_order_relaxed); }
+  void CountLateResult() { late_results_.fetch_add(1, std::memory_order_relaxed); }
 
   enum class Family {
     kRequests,
@@ -43,7 +45,9 @@ class ServiceMetrics {
     kInFlight,
     kInference,
     kInferenceRuns,
-    kViolations
+    kViolations,
+    kDeadlineExpiries,
+    kLateResults
   };
   // Appends this service's samples of one metric family.
   void RenderSamples(Family family, std::string& out) const;
@@ -64,6 +68,8 @@ class ServiceMetrics {
   std::atomic<std::int64_t> in_flight_{0};
   std::atomic<std::uint64_t> inference_runs_{0};
   std::atomic<std::uint64_t> violations_{0};
+  std::atomic<std::uint64_t> deadline_expiries_{0};
+  std::atomic<std::uint64_t> late_results_{0};
 };
 
 // Renders every family for all services, each family's samples together under one HELP and TYPE

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -13,7 +14,9 @@ namespace modelgate::mock {
 // seed and request body always give the same response.
 class MockBackend : public backend::Backend {
  public:
-  MockBackend(const contract::Contract& contract, std::uint64_t seed);
+  // `delay` is how long each answer takes, to simulate a model's latency.
+  MockBackend(const contract::Contract& contract, std::uint64_t seed,
+              std::chrono::milliseconds delay = std::chrono::milliseconds(0));
 
   absl::Status Predict(simdjson::dom::element request, std::string_view body,
                        std::string& response) override;
@@ -22,6 +25,7 @@ class MockBackend : public backend::Backend {
  private:
   Generator generator_;
   std::uint64_t seed_;
+  std::chrono::milliseconds delay_;
   std::string version_;
 };
 

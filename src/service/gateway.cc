@@ -1,5 +1,6 @@
 #include "service/gateway.h"
 
+#include <boost/beast/core/string.hpp>
 #include <charconv>
 #include <stdexcept>
 
@@ -13,6 +14,7 @@ namespace modelgate::service {
 namespace {
 
 namespace beast_http = http::beast_http;
+namespace beast = boost::beast;
 
 constexpr std::string_view kOperationalPaths[] = {"/healthz", "/readyz", "/metrics",
                                                   "/v1/contract"};
@@ -31,6 +33,24 @@ bool IsJsonMediaType(std::string_view value) {
   for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type == "application/json" ||
          (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+// The path with every byte outside printable ASCII percent-encoded, so messages and log lines
+// stay valid UTF-8 whatever the client sent.
+std::string PrintablePath(std::string_view path) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (unsigned char c : path) {
+    if (c > 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kDigits[c >> 4];
+      out += kDigits[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -65,10 +85,12 @@ http::Response Gateway::Reject(std::string_view code, std::string detail,
       ProblemResponse(*error, problem::WithDetail(std::move(detail)), context, header.version());
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - context.start).count();
-  AccessRecord record{.route = PathOf({header.target().data(), header.target().size()}),
-                      .status = error->status,
-                      .code = code,
-                      .seconds = seconds};
+  std::string route = PrintablePath(PathOf({header.target().data(), header.target().size()}));
+  AccessRecord record;
+  record.route = route;
+  record.status = error->status;
+  record.code = code;
+  record.seconds = seconds;
   if (service) {
     service->Decorate(response);
     service->metrics().Record(code, error->status, seconds);
@@ -82,6 +104,12 @@ http::Response Gateway::Reject(std::string_view code, std::string detail,
 http::HeaderDecision Gateway::OnHeader(const http::RequestHeader& header) {
   std::string_view path = PathOf({header.target().data(), header.target().size()});
   http::HeaderDecision decision;
+  if (header.version() == 11 && header.count(beast_http::field::host) != 1) {
+    decision.reject =
+        Reject("INVALID_INPUT", "an HTTP/1.1 request needs exactly one Host header (RFC 9112)",
+               header, nullptr);
+    return decision;
+  }
   if (IsOperational(path)) {
     if (header.method() != beast_http::verb::get && header.method() != beast_http::verb::head) {
       decision.reject = Reject("METHOD_NOT_ALLOWED", std::string(path) + " accepts GET and HEAD",
@@ -96,7 +124,7 @@ http::HeaderDecision Gateway::OnHeader(const http::RequestHeader& header) {
     std::string routes;
     for (const auto& [route, unused] : routes_) routes += (routes.empty() ? "" : ", ") + route;
     decision.reject =
-        Reject("NOT_FOUND", "no operation at " + std::string(path) + "; served: POST " + routes,
+        Reject("NOT_FOUND", "no operation at " + PrintablePath(path) + "; served: POST " + routes,
                header, nullptr);
     return decision;
   }
@@ -113,6 +141,15 @@ http::HeaderDecision Gateway::OnHeader(const http::RequestHeader& header) {
         "the body must be JSON; send Content-Type: application/json" +
             (content_type.empty() ? std::string() : " (got " + std::string(content_type) + ")"),
         header, service);
+    return decision;
+  }
+  auto encoding = header[beast_http::field::content_encoding];
+  if (!encoding.empty() && !beast::iequals(encoding, "identity")) {
+    decision.reject =
+        Reject("UNSUPPORTED_MEDIA_TYPE",
+               "compressed bodies are not accepted (Content-Encoding: " + std::string(encoding) +
+                   "); send the JSON uncompressed",
+               header, service);
     return decision;
   }
   decision.body_limit = service->body_limit();
@@ -134,7 +171,8 @@ void Gateway::OnRequest(http::Request&& request, http::Responder respond) {
   std::string_view path = PathOf({request.target().data(), request.target().size()});
   Service* service = Find(path);
   if (!service) return respond(Operational(path, request.base()));
-  service->Handle(request, MakeContext(request.base()), respond);
+  auto context = MakeContext(request.base());
+  service->Handle(std::move(request), std::move(context), respond);
 }
 
 http::Response Gateway::Operational(std::string_view path,

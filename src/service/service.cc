@@ -7,6 +7,7 @@
 
 #include "json/writer.h"
 #include "service/access_log.h"
+#include "service/pipeline_state.h"
 #include "service/responses.h"
 
 namespace modelgate::service {
@@ -63,9 +64,10 @@ contract::Contract WithDefaults(contract::Contract contract) {
 }
 
 Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> backend,
-                 std::string log_hmac_key)
+                 ServiceOptions options)
     : contract_(WithDefaults(std::move(contract))),
       backend_(std::move(backend)),
+      options_(std::move(options)),
       route_(contract_.RoutePath()),
       contract_version_(contract_.version),
       request_validator_(schema::RequestRules(contract_)),
@@ -73,12 +75,24 @@ Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> 
       model_version_(backend_ ? std::string(backend_->model_version()) : std::string()),
       metrics_({contract_.name, contract_version_, model_version_}, CodesOf(contract_),
                LatencyTargetsOf(contract_)),
-      log_fields_(contract_, std::move(log_hmac_key)) {
+      log_fields_(contract_, options_.log_hmac_key) {
   if (contract_.deprecation.deprecated || !contract_.deprecation.sunset.empty()) {
     sunset_ = ParseSunset(contract_.deprecation.sunset);
     if (sunset_) sunset_header_ = HttpDate(*sunset_);
   }
+  const auto& constraints = contract_.constraints;
+  if (constraints.throughput_rps && *constraints.throughput_rps > 0) {
+    rate_limiter_.emplace(admission::RateLimit{
+        *constraints.throughput_rps, constraints.burst_rps.value_or(0),
+        constraints.burst_window.value_or(std::chrono::milliseconds(0))});
+  }
+  if (constraints.max_concurrency && options_.workers) {
+    // Up to as many waiting requests as running ones; each waits only until its deadline.
+    concurrency_.emplace(*constraints.max_concurrency, *constraints.max_concurrency);
+  }
 }
+
+Service::~Service() = default;
 
 bool Service::retired() const { return sunset_ && std::chrono::system_clock::now() >= *sunset_; }
 
@@ -100,118 +114,43 @@ void Service::Decorate(http::Response& response) const {
   }
 }
 
-json::StrictParser& Service::RequestParser() const {
-  // simdjson parsers keep their buffers between documents and are not thread-safe: one per
-  // thread and service, created on first use.
-  thread_local std::unordered_map<const Service*, std::unique_ptr<json::StrictParser>> parsers;
-  auto& parser = parsers[this];
-  if (!parser) {
-    json::ParseOptions options;
-    options.max_depth = contract_.request.limits.max_depth;
-    options.allow_duplicate_keys = contract_.request.validation.allow_duplicate_keys;
-    parser = std::make_unique<json::StrictParser>(options);
-  }
-  return *parser;
-}
-
-void Service::Handle(const http::Request& request, RequestContext context,
+void Service::Handle(http::Request&& request, RequestContext context,
                      const http::Responder& respond) {
   metrics_.BeginRequest();
-  unsigned version = request.version();
-  if (retired()) {
-    return Fail(
-        "VERSION_RETIRED",
-        problem::WithDetail("this version reached its sunset on " + contract_.deprecation.sunset +
-                            (contract_.deprecation.successor.empty()
-                                 ? std::string()
-                                 : "; use " + contract_.deprecation.successor)),
-        context, version, respond);
+  std::optional<std::chrono::milliseconds> deadline;
+  if (auto rejection = Admit(request, context, deadline)) {
+    return Finish(std::move(*rejection), context, respond);
   }
-  simdjson::dom::element document;
-  problem::Problem invalid;
-  if (!Decode(request.body(), document, invalid)) {
-    return Fail("INVALID_INPUT", std::move(invalid), context, version, respond);
+  bool dispatch = options_.workers && (deadline || concurrency_);
+  if (!dispatch) {
+    auto answer = Process(request.body(), context, request.version());
+    return Finish(std::move(answer), context, respond);
   }
-  if (AccessLogEnabled()) log_fields_.AppendRequest(document, context.log_members);
-  std::string body;
-  metrics_.CountInference();
-  auto inference_start = std::chrono::steady_clock::now();
-  auto status = backend_->Predict(document, request.body(), body);
-  metrics_.ObserveInference(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - inference_start).count());
-  if (!status.ok()) {
-    spdlog::error("model failed for request {}: {}", context.request_id,
-                  std::string(status.message()));
-    return Fail("MODEL_ERROR", problem::WithDetail("the model failed to produce a response"),
-                context, version, respond);
-  }
-  if (!GuardResponse(body, context)) {
-    return Fail(
-        "MODEL_ERROR",
-        problem::WithDetail("the model output broke the response contract and was withheld"),
-        context, version, respond);
-  }
-  auto response = JsonResponse(200, std::move(body), "application/json", context, version);
-  response.set("X-Model-Version", model_version_);
-  Finish(std::move(response), "", context, respond);
+  auto pending = std::make_shared<PendingRequest>(std::move(request), std::move(context), respond,
+                                                  *options_.workers);
+  if (deadline) pending->deadline = pending->context.start + *deadline;
+  Dispatch(std::move(pending));
 }
 
-bool Service::Decode(const std::string& body, simdjson::dom::element& document,
-                     problem::Problem& problem) const {
-  json::ParseError parse_error;
-  if (!RequestParser().Parse(body, document, parse_error)) {
-    problem.detail = "the body is not valid JSON: " + parse_error.message;
-    problem.errors.push_back({parse_error.pointer, "json", parse_error.message});
-    return false;
-  }
-  if (request_validator_.Validate(document, problem.errors)) return true;
-  std::size_t count = problem.errors.size();
-  problem.detail = std::to_string(count) + (count == 1 ? " violation" : " violations") +
-                   " of the request contract; each entry of errors names the field and the fix";
-  return false;
-}
-
-bool Service::GuardResponse(const std::string& body, RequestContext& context) {
-  thread_local json::StrictParser parser{json::ParseOptions{.max_depth = 1024}};
-  simdjson::dom::element document;
-  json::ParseError parse_error;
-  std::vector<schema::Violation> violations;
-  if (!parser.Parse(body, document, parse_error)) {
-    violations.push_back({"", "json", parse_error.message});
-  } else {
-    response_validator_.Validate(document, violations);
-  }
-  if (violations.empty()) {
-    if (AccessLogEnabled()) log_fields_.AppendResponse(document, context.log_members);
-    return true;
-  }
-  metrics_.CountContractViolation();
-  for (const auto& violation : violations) {
-    spdlog::error("response guard: request {}: {} {}: {}", context.request_id,
-                  violation.pointer.empty() ? "/" : violation.pointer, violation.rule,
-                  violation.message);
-  }
-  return false;
-}
-
-void Service::Fail(std::string_view code, problem::Problem problem, const RequestContext& context,
-                   unsigned http_version, const http::Responder& respond) {
-  const contract::ErrorSpec* error = contract_.FindError(code);
-  auto response = ProblemResponse(*error, std::move(problem), context, http_version);
-  Finish(std::move(response), code, context, respond);
-}
-
-void Service::Finish(http::Response&& response, std::string_view code,
-                     const RequestContext& context, const http::Responder& respond) {
+void Service::Finish(Answer&& answer, const RequestContext& context,
+                     const http::Responder& respond) {
+  auto& response = answer.response;
   Decorate(response);
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - context.start).count();
   int status = static_cast<int>(response.result_int());
-  metrics_.Record(code, status, seconds);
+  metrics_.Record(answer.code, status, seconds);
   metrics_.EndRequest();
-  LogAccess({contract_.name, contract_version_, model_version_, route_, status, code, seconds},
-            context);
+  LogAccess(
+      {contract_.name, contract_version_, model_version_, route_, status, answer.code, seconds},
+      context);
   respond(std::move(response));
+}
+
+Answer Service::Error(std::string_view code, problem::Problem problem,
+                      const RequestContext& context, unsigned http_version) const {
+  const contract::ErrorSpec* error = contract_.FindError(code);
+  return {ProblemResponse(*error, std::move(problem), context, http_version), std::string(code)};
 }
 
 }  // namespace modelgate::service

@@ -1,11 +1,15 @@
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "admission/concurrency.h"
+#include "admission/rate_limiter.h"
 #include "backend/backend.h"
 #include "contract/types.h"
 #include "http/server.h"
@@ -24,13 +28,29 @@ inline constexpr std::size_t kDefaultMaxPayloadBytes = 1024 * 1024;
 // Fills in every default that is in force, so the served contract states each value it applies.
 contract::Contract WithDefaults(contract::Contract contract);
 
-// One contract version served at its route: the compiled validators, the backend, and the stages
-// a request passes through, in order: JSON decode, request validation, model, response guard.
+struct ServiceOptions {
+  std::string log_hmac_key;  // keys the hashes of PII fields in the access log
+  // Runs model work when a request has a deadline or the contract limits concurrency, so the
+  // server threads stay free to answer TIMEOUT on time. Null runs everything inline.
+  boost::asio::thread_pool* workers = nullptr;
+};
+
+// An answer the pipeline produced, not yet sent.
+struct Answer {
+  http::Response response;
+  std::string code;  // contract error code, empty for success
+};
+
+struct PendingRequest;  // a request handed to the worker pool, private to the service
+
+// One contract version served at its route. A request passes, in order: admission (version
+// retired, rate limit, deadline, concurrency), JSON decode, request validation, the model, the
+// response guard, and the answer with metrics and the access log.
 class Service {
  public:
-  // `log_hmac_key` keys the hashes of PII fields in the access log.
   Service(contract::Contract contract, std::unique_ptr<backend::Backend> backend,
-          std::string log_hmac_key = {});
+          ServiceOptions options = {});
+  ~Service();
 
   const contract::Contract& contract() const { return contract_; }
   const std::string& route() const { return route_; }
@@ -41,29 +61,33 @@ class Service {
   bool retired() const;
 
   // Runs the pipeline for one request on this route and calls `respond` once.
-  void Handle(const http::Request& request, RequestContext context,
-              const http::Responder& respond);
+  void Handle(http::Request&& request, RequestContext context, const http::Responder& respond);
 
   // Decodes and validates a request body. Returns true with `document` set, or false with
   // `problem` filled for INVALID_INPUT. `document` lives until the thread's next call.
   bool Decode(const std::string& body, simdjson::dom::element& document,
               problem::Problem& problem) const;
 
-  // Answers with a contract error, recording it in the metrics and the access log.
-  void Fail(std::string_view code, problem::Problem problem, const RequestContext& context,
-            unsigned http_version, const http::Responder& respond);
-
   // Adds the headers every answer of this service carries.
   void Decorate(http::Response& response) const;
 
  private:
-  void Finish(http::Response&& response, std::string_view code, const RequestContext& context,
-              const http::Responder& respond);
+  Answer Process(const std::string& body, RequestContext& context, unsigned http_version);
+  Answer Error(std::string_view code, problem::Problem problem, const RequestContext& context,
+               unsigned http_version) const;
+  std::optional<Answer> Admit(const http::Request& request, const RequestContext& context,
+                              std::optional<std::chrono::milliseconds>& deadline);
+  void Dispatch(std::shared_ptr<PendingRequest> pending);
+  void Run(const std::shared_ptr<PendingRequest>& pending);
+  void Expire(const std::shared_ptr<PendingRequest>& pending);
+  void Finish(Answer&& answer, const RequestContext& context, const http::Responder& respond);
   bool GuardResponse(const std::string& body, RequestContext& context);
   json::StrictParser& RequestParser() const;
+  void SetRateHeaders(http::Response& response, const admission::RateDecision& decision) const;
 
   contract::Contract contract_;
   std::unique_ptr<backend::Backend> backend_;
+  ServiceOptions options_;
   std::string route_;
   std::string contract_version_;
   schema::Validator request_validator_;
@@ -73,6 +97,8 @@ class Service {
   LogFields log_fields_;
   std::optional<std::chrono::system_clock::time_point> sunset_;
   std::string sunset_header_;
+  std::optional<admission::RateLimiter> rate_limiter_;
+  std::optional<admission::ConcurrencyLimiter> concurrency_;
 };
 
 }  // namespace modelgate::service

@@ -27,7 +27,7 @@ std::string ReadFile(const std::string& path) {
 class FraudServeTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess({"serve", kContract, "--no-access-log"});
+    server_ = new ServerProcess({"serve", RelaxedFraudContract(), "--no-access-log"});
     ASSERT_TRUE(server_->Start()) << server_->Stderr();
   }
   static void TearDownTestSuite() {

@@ -80,6 +80,21 @@ std::string WriteTempFile(const std::string& name, const std::string& text) {
   return path;
 }
 
+std::string RelaxedFraudContract() {
+  std::string text = ReadFile(SourcePath("examples/fraud/contract.yaml"));
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    auto found = text.find(from);
+    if (found == std::string::npos) std::abort();  // the example changed: update this helper
+    text.replace(found, from.size(), to);
+  };
+  replace("timeout_ms: 120", "timeout_ms: 10000");
+  replace("throughput_rps: 300", "throughput_rps: 100000");
+  replace("burst_rps: 600", "burst_rps: 200000");
+  replace("artifact: model/fraud.json",
+          "artifact: " + SourcePath("examples/fraud/model/fraud.json"));
+  return WriteTempFile("contract.yaml", text);
+}
+
 ServerProcess::ServerProcess(std::vector<std::string> arguments)
     : arguments_(std::move(arguments)) {
   std::string folder = TempFolder();

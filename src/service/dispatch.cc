@@ -1,0 +1,154 @@
+// Admission before any parsing (version, rate limit, deadline) and the hand-over of admitted
+// requests to the worker pool under the concurrency limit and the deadline.
+#include <boost/asio/post.hpp>
+#include <charconv>
+#include <cmath>
+
+#include "service/pipeline_state.h"
+#include "service/service.h"
+
+namespace modelgate::service {
+namespace {
+
+// Reads Request-Timeout: a whole number of milliseconds above 0.
+std::optional<std::chrono::milliseconds> ParseRequestTimeout(std::string_view text) {
+  long long value = 0;
+  auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc() || result.ptr != text.data() + text.size() || value <= 0) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(value);
+}
+
+int WholeSecondsAtLeastOne(std::chrono::milliseconds wait) {
+  return std::max(1, static_cast<int>(std::ceil(static_cast<double>(wait.count()) / 1000.0)));
+}
+
+}  // namespace
+
+std::optional<Answer> Service::Admit(const http::Request& request, const RequestContext& context,
+                                     std::optional<std::chrono::milliseconds>& deadline) {
+  unsigned version = request.version();
+  if (retired()) {
+    return Error("VERSION_RETIRED",
+                 problem::WithDetail("this version reached its sunset on " +
+                                     contract_.deprecation.sunset +
+                                     (contract_.deprecation.successor.empty()
+                                          ? std::string()
+                                          : "; use " + contract_.deprecation.successor)),
+                 context, version);
+  }
+  if (rate_limiter_) {
+    auto decision = rate_limiter_->TryAdmit();
+    if (!decision.admitted) {
+      problem::Problem problem = problem::WithDetail(
+          "the service admits " + std::to_string(static_cast<long>(rate_limiter_->limit().sustained_rps)) +
+          " requests per second; retry after the Retry-After delay");
+      problem.retry_after_seconds = WholeSecondsAtLeastOne(decision.retry_after);
+      auto answer = Error("RATE_LIMIT", std::move(problem), context, version);
+      SetRateHeaders(answer.response, decision);
+      return answer;
+    }
+  }
+  deadline = contract_.constraints.timeout;
+  auto header = request["Request-Timeout"];
+  if (!header.empty()) {
+    auto asked = ParseRequestTimeout({header.data(), header.size()});
+    if (!asked) {
+      problem::Problem problem = problem::WithDetail(
+          "Request-Timeout must be a whole number of milliseconds above 0, got \"" +
+          std::string(header) + "\"");
+      problem.errors.push_back({"", "request_timeout", problem.detail});
+      return Error("INVALID_INPUT", std::move(problem), context, version);
+    }
+    if (!deadline || *asked < *deadline) deadline = asked;
+  }
+  return std::nullopt;
+}
+
+void Service::SetRateHeaders(http::Response& response,
+                             const admission::RateDecision& decision) const {
+  const auto& limit = rate_limiter_->limit();
+  // RateLimit-Policy and RateLimit as in the IETF httpapi draft: quota `q` per window `w`
+  // seconds, `r` requests left, `t` seconds until the quota is available again.
+  std::string policy = "\"sustained\";q=" + std::to_string(static_cast<long>(limit.sustained_rps)) +
+                       ";w=1";
+  if (limit.burst_rps > limit.sustained_rps && limit.burst_window.count() > 0) {
+    long window = static_cast<long>(std::ceil(limit.burst_window.count() / 1000.0));
+    policy += ", \"burst\";q=" + std::to_string(static_cast<long>(limit.burst_rps) * window) +
+              ";w=" + std::to_string(window);
+  }
+  response.set("RateLimit-Policy", policy);
+  long wait = decision.admitted ? 0 : WholeSecondsAtLeastOne(decision.retry_after);
+  response.set("RateLimit",
+               "\"sustained\";r=" + std::to_string(decision.remaining) + ";t=" + std::to_string(wait));
+}
+
+void Service::Dispatch(std::shared_ptr<PendingRequest> pending) {
+  if (pending->deadline) {
+    pending->timer.expires_at(*pending->deadline);
+    // The timer is never cancelled: when the worker answers first, the handler finds the request
+    // claimed and does nothing.
+    pending->timer.async_wait([this, pending](boost::system::error_code ec) {
+      if (!ec) Expire(pending);
+    });
+  }
+  auto start = [this, pending] {
+    boost::asio::post(*options_.workers, [this, pending] { Run(pending); });
+  };
+  if (!concurrency_) return start();
+  if (concurrency_->Submit(start)) return;
+  if (!pending->Claim()) return;
+  problem::Problem problem = problem::WithDetail(
+      std::to_string(concurrency_->max_in_flight()) +
+      " requests are running and the wait queue is full; retry after the Retry-After delay");
+  problem.retry_after_seconds = 1;
+  Finish(Error("OVERLOADED", std::move(problem), pending->expiry_context,
+               pending->request.version()),
+         pending->expiry_context, pending->respond);
+}
+
+void Service::Run(const std::shared_ptr<PendingRequest>& pending) {
+  if (pending->answered.load()) {
+    // The deadline passed while the request waited for a slot: pass the slot on unused.
+    if (concurrency_) concurrency_->Release();
+    return;
+  }
+  pending->started = true;
+  auto answer = Process(pending->request.body(), pending->context, pending->request.version());
+  // The slot is held until the model work really ends, even when the deadline passed, so
+  // expired requests never let more work run than the concurrency limit allows.
+  if (concurrency_) concurrency_->Release();
+  if (!pending->Claim()) {
+    metrics_.CountLateResult();
+    return;
+  }
+  Finish(std::move(answer), pending->context, pending->respond);
+  // The responder holds the connection; drop it so an unfired deadline timer does not keep the
+  // connection alive after its answer.
+  pending->respond = nullptr;
+}
+
+void Service::Expire(const std::shared_ptr<PendingRequest>& pending) {
+  if (!pending->Claim()) return;
+  metrics_.CountDeadlineExpiry();
+  auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
+      *pending->deadline - pending->expiry_context.start);
+  unsigned version = pending->request.version();
+  if (!pending->started.load()) {
+    problem::Problem problem = problem::WithDetail(
+        "the request waited for a free slot until its deadline of " +
+        std::to_string(limit.count()) + " ms; retry after the Retry-After delay");
+    problem.retry_after_seconds = 1;
+    return Finish(Error("OVERLOADED", std::move(problem), pending->expiry_context, version),
+                  pending->expiry_context, pending->respond);
+  }
+  Finish(Error("TIMEOUT",
+               problem::WithDetail("the request did not finish within its deadline of " +
+                                   std::to_string(limit.count()) +
+                                   " ms; retry with the backoff this error states"),
+               pending->expiry_context, version),
+         pending->expiry_context, pending->respond);
+}
+
+}  // namespace modelgate::service

@@ -1,0 +1,102 @@
+// The stages after admission: JSON decode, request validation, the model and the response guard.
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+#include "service/access_log.h"
+#include "service/responses.h"
+#include "service/service.h"
+
+namespace modelgate::service {
+
+json::StrictParser& Service::RequestParser() const {
+  // simdjson parsers keep their buffers between documents and are not thread-safe: one per
+  // thread and service, created on first use.
+  thread_local std::unordered_map<const Service*, std::unique_ptr<json::StrictParser>> parsers;
+  auto& parser = parsers[this];
+  if (!parser) {
+    json::ParseOptions options;
+    options.max_depth = contract_.request.limits.max_depth;
+    options.allow_duplicate_keys = contract_.request.validation.allow_duplicate_keys;
+    parser = std::make_unique<json::StrictParser>(options);
+  }
+  return *parser;
+}
+
+Answer Service::Process(const std::string& body, RequestContext& context,
+                        unsigned http_version) {
+  simdjson::dom::element document;
+  problem::Problem invalid;
+  if (!Decode(body, document, invalid)) {
+    return Error("INVALID_INPUT", std::move(invalid), context, http_version);
+  }
+  if (AccessLogEnabled()) log_fields_.AppendRequest(document, context.log_members);
+  std::string output;
+  metrics_.CountInference();
+  auto inference_start = std::chrono::steady_clock::now();
+  auto status = backend_->Predict(document, body, output);
+  metrics_.ObserveInference(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - inference_start).count());
+  if (!status.ok()) {
+    spdlog::error("model failed for request {}: {}", context.request_id,
+                  std::string(status.message()));
+    return Error("MODEL_ERROR", problem::WithDetail("the model failed to produce a response"),
+                 context, http_version);
+  }
+  if (!GuardResponse(output, context)) {
+    return Error(
+        "MODEL_ERROR",
+        problem::WithDetail("the model output broke the response contract and was withheld"),
+        context, http_version);
+  }
+  auto response = JsonResponse(200, std::move(output), "application/json", context, http_version);
+  response.set("X-Model-Version", model_version_);
+  return {std::move(response), ""};
+}
+
+bool Service::Decode(const std::string& body, simdjson::dom::element& document,
+                     problem::Problem& problem) const {
+  json::ParseError parse_error;
+  if (!RequestParser().Parse(body, document, parse_error)) {
+    problem.detail = "the body is not valid JSON: " + parse_error.message;
+    problem.errors.push_back({parse_error.pointer, "json", parse_error.message});
+    return false;
+  }
+  if (request_validator_.Validate(document, problem.errors)) return true;
+  std::size_t count = problem.errors.size();
+  problem.detail = std::to_string(count) + (count == 1 ? " violation" : " violations") +
+                   " of the request contract; each entry of errors names the field and the fix";
+  // A small body can break thousands of rules; the answer lists the first ones only, so it
+  // cannot grow far beyond the request.
+  constexpr std::size_t kMaxListed = 100;
+  if (count > kMaxListed) {
+    problem.errors.resize(kMaxListed);
+    problem.detail += " (the first " + std::to_string(kMaxListed) + " are listed)";
+  }
+  return false;
+}
+
+bool Service::GuardResponse(const std::string& body, RequestContext& context) {
+  thread_local json::StrictParser parser{json::ParseOptions{.max_depth = 1024}};
+  simdjson::dom::element document;
+  json::ParseError parse_error;
+  std::vector<schema::Violation> violations;
+  if (!parser.Parse(body, document, parse_error)) {
+    violations.push_back({"", "json", parse_error.message});
+  } else {
+    response_validator_.Validate(document, violations);
+  }
+  if (violations.empty()) {
+    if (AccessLogEnabled()) log_fields_.AppendResponse(document, context.log_members);
+    return true;
+  }
+  metrics_.CountContractViolation();
+  for (const auto& violation : violations) {
+    spdlog::error("response guard: request {}: {} {}: {}", context.request_id,
+                  violation.pointer.empty() ? "/" : violation.pointer, violation.rule,
+                  violation.message);
+  }
+  return false;
+}
+
+}  // namespace modelgate::service
