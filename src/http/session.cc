@@ -33,6 +33,7 @@ void Server::Session::CloseIfIdle() {
 
 void Server::Session::ReadHeader() {
   parser_.emplace();
+  head_request_ = false;
   parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
   // The real limit is set once the route is known; until then no body byte is read.
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -48,6 +49,7 @@ void Server::Session::OnHeader(beast::error_code ec, std::size_t) {
   first_request_ = false;
   if (ec) return OnReadError(ec, nullptr);
   const RequestHeader& header = parser_->get().base();
+  head_request_ = header.method() == beast_http::verb::head;
   std::size_t count = std::distance(header.begin(), header.end());
   if (count > options_.max_header_count) {
     return SendAndClose(handler_.OnTransportError(TransportError::kTooManyHeaders, &header));
@@ -113,10 +115,11 @@ void Server::Session::SendAndClose(Response&& response) { Send(std::move(respons
 
 void Server::Session::Send(Response&& response, bool keep_alive) {
   response.keep_alive(keep_alive);
-  // A HEAD answer carries the Content-Length of the body it leaves out; keep it.
+  // A HEAD answer carries the Content-Length of the body it leaves out.
   if (response.find(beast_http::field::content_length) == response.end()) {
     response.prepare_payload();
   }
+  if (head_request_) response.body().clear();
   // One contiguous buffer written with one call: Beast's serializer walks a chain of buffer
   // views that costs more than the rest of a small request's handling.
   output_.clear();

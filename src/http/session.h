@@ -41,6 +41,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   bool idle_ = true;
   bool first_request_ = true;
   bool keep_alive_ = true;
+  bool head_request_ = false;
   std::string output_;  // the response being written, kept to reuse its capacity
 };
 
