@@ -22,3 +22,10 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+
+# Node.js and npm: the images this project builds on come with Node.js 20; a machine without it
+# gets Debian's, which may be too old for Redocly, and install-npm.sh says so.
+if ! command -v node >/dev/null 2>&1; then
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+"$(dirname "$0")/install-npm.sh"
