@@ -9,6 +9,8 @@
 #include "metrics/service_metrics.h"
 #include "service/access_log.h"
 #include "service/responses.h"
+#include "tools/openapi.h"
+#include "json/writer.h"
 
 namespace modelgate::service {
 namespace {
@@ -17,7 +19,7 @@ namespace beast_http = http::beast_http;
 namespace beast = boost::beast;
 
 constexpr std::string_view kOperationalPaths[] = {"/healthz", "/readyz", "/metrics",
-                                                  "/v1/contract"};
+                                                  "/v1/contract", "/openapi.json"};
 
 bool IsOperational(std::string_view path) {
   for (auto known : kOperationalPaths) {
@@ -192,6 +194,8 @@ http::Response Gateway::Operational(std::string_view path,
     for (const auto& service : services_) all.push_back(&service->metrics());
     response =
         JsonResponse(200, metrics::RenderAll(all), "text/plain; version=0.0.4", context, version);
+  } else if (path == "/openapi.json") {
+    response = OpenApiResponse(header, context);
   } else {
     response = JsonResponse(200, ContractDocument(), "application/json", context, version);
   }
@@ -200,6 +204,35 @@ http::Response Gateway::Operational(std::string_view path,
     response.body().clear();
   }
   return response;
+}
+
+// One OpenAPI document per served contract: the only one, or the one whose route the query
+// `?route=/v1/score` names; without it, several contracts give an index of their documents.
+http::Response Gateway::OpenApiResponse(const http::RequestHeader& header,
+                                        const RequestContext& context) const {
+  unsigned version = header.version();
+  if (services_.size() == 1) {
+    return JsonResponse(200, tools::ExportOpenApi(services_[0]->contract()), "application/json",
+                        context, version);
+  }
+  std::string_view target(header.target().data(), header.target().size());
+  auto query = target.find("?route=");
+  if (query != std::string_view::npos) {
+    if (Service* service = Find(target.substr(query + 7))) {
+      return JsonResponse(200, tools::ExportOpenApi(service->contract()), "application/json",
+                          context, version);
+    }
+  }
+  std::string index;
+  json::Writer writer(index);
+  writer.BeginObject();
+  writer.Key("documents");
+  writer.BeginObject();
+  for (const auto& [route, service] : routes_) writer.Member(route, "/openapi.json?route=" + route);
+  writer.EndObject();
+  writer.EndObject();
+  return JsonResponse(query == std::string_view::npos ? 200 : 404, std::move(index),
+                      "application/json", context, version);
 }
 
 std::string Gateway::ContractDocument() const {

@@ -11,7 +11,7 @@
 namespace modelgate::service {
 
 // Routes requests to the services by path and answers the operational endpoints: /healthz,
-// /readyz, /metrics and /v1/contract. Unknown paths get NOT_FOUND, wrong methods
+// /readyz, /metrics, /v1/contract and /openapi.json. Unknown paths get NOT_FOUND, wrong methods
 // METHOD_NOT_ALLOWED with Allow, wrong content types UNSUPPORTED_MEDIA_TYPE, and a
 // Content-Length over the route's payload limit PAYLOAD_TOO_LARGE before the body is read.
 class Gateway : public http::Handler {
@@ -33,6 +33,8 @@ class Gateway : public http::Handler {
                         const http::RequestHeader& header, Service* service) const;
   http::Response Operational(std::string_view path, const http::RequestHeader& header) const;
   std::string ContractDocument() const;
+  http::Response OpenApiResponse(const http::RequestHeader& header,
+                                 const RequestContext& context) const;
 
   std::vector<std::unique_ptr<Service>> services_;
   std::map<std::string, Service*, std::less<>> routes_;

@@ -372,6 +372,16 @@ TEST_F(MockServerTest, ContractIsPublishedWithoutModel) {
   EXPECT_EQ(max_payload, 16384u);
 }
 
+TEST_F(MockServerTest, OpenApiIsPublished) {
+  HttpClient client(port());
+  auto response = client.Get("/openapi.json");
+  ASSERT_EQ(response.result_int(), 200u);
+  auto body = ParseBody(parser_, response.body());
+  EXPECT_EQ(StringAt(body, "/openapi"), "3.1.0");
+  simdjson::dom::element operation;
+  EXPECT_EQ(body.at_pointer("/paths/~1v1~1score/post").get(operation), simdjson::SUCCESS);
+}
+
 TEST(ServeCommand, TwoVersionsSideBySide) {
   std::string v1 = ReadFile(kFraudContract);
   std::string v2 = v1;
@@ -380,6 +390,11 @@ TEST(ServeCommand, TwoVersionsSideBySide) {
   ServerProcess server({"mock", kFraudContract, v2_path});
   ASSERT_TRUE(server.Start()) << server.Stderr();
   HttpClient client(server.port());
+  auto index = client.Get("/openapi.json");
+  EXPECT_NE(index.body().find(R"("/v2/score":"/openapi.json?route=/v2/score")"), std::string::npos)
+      << index.body();
+  EXPECT_NE(client.Get("/openapi.json?route=/v2/score").body().find(R"("version":"v2.0.0")"),
+            std::string::npos);
   auto first = client.Post("/v1/score", kValidBody);
   auto second = client.Post("/v2/score", kValidBody);
   EXPECT_EQ(first.result_int(), 200u);
