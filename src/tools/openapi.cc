@@ -547,9 +547,11 @@ void EmitString(YAML::Emitter& out, std::string_view text) {
 void EmitYaml(YAML::Emitter& out, simdjson::dom::element value) {
   using simdjson::dom::element_type;
   switch (value.type()) {
-    case element_type::OBJECT:
+    case element_type::OBJECT: {
       out << YAML::BeginMap;
-      for (auto member : value.get_object().value_unsafe()) {
+      // Bind the object first: ranging over the temporary result would leave it dangling.
+      simdjson::dom::object object = value.get_object().value_unsafe();
+      for (auto member : object) {
         out << YAML::Key;
         EmitString(out, member.key);
         out << YAML::Value;
@@ -557,11 +559,14 @@ void EmitYaml(YAML::Emitter& out, simdjson::dom::element value) {
       }
       out << YAML::EndMap;
       break;
-    case element_type::ARRAY:
+    }
+    case element_type::ARRAY: {
       out << YAML::BeginSeq;
-      for (auto item : value.get_array().value_unsafe()) EmitYaml(out, item);
+      simdjson::dom::array array = value.get_array().value_unsafe();
+      for (auto item : array) EmitYaml(out, item);
       out << YAML::EndSeq;
       break;
+    }
     case element_type::STRING:
       EmitString(out, value.get_string().value_unsafe());
       break;
