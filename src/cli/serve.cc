@@ -33,6 +33,7 @@ struct ServeOptions {
   std::string log_hmac_key_file;
   unsigned workers = 0;
   unsigned delay_ms = 0;
+  std::string state_dir = ".modelgate-state";
 };
 
 std::unique_ptr<backend::Backend> MakeBackend(const contract::Contract& contract,
@@ -56,6 +57,7 @@ int Run(const ServeOptions& options) {
   boost::asio::thread_pool workers(WorkerCount(options));
   service::ServiceOptions service_options;
   service_options.workers = &workers;
+  service_options.state_dir = options.state_dir;
   try {
     service_options.log_hmac_key = service::LoadLogHmacKey(options.log_hmac_key_file);
   } catch (const std::exception& error) {
@@ -148,6 +150,11 @@ void AddCommand(CLI::App& app, bool mock) {
         ->capture_default_str()
         ->check(CLI::Range(0u, 600'000u));
   }
+  command
+      ->add_option("--state-dir", options->state_dir,
+                   "Folder for the idempotency records, kept across restarts; empty keeps them "
+                   "in memory only")
+      ->capture_default_str();
   command
       ->add_option("--log-hmac-key-file", options->log_hmac_key_file,
                    "File holding the key that hashes PII fields in the access log; the "

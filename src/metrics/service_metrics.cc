@@ -96,6 +96,10 @@ void ServiceMetrics::RenderSamples(Family family, std::string& out) const {
       out += "modelgate_deadline_expirations_total{" + labels_ + "} " +
              std::to_string(deadline_expiries_.load(std::memory_order_relaxed)) + "\n";
       break;
+    case Family::kReplays:
+      out += "modelgate_idempotent_replays_total{" + labels_ + "} " +
+             std::to_string(replays_.load(std::memory_order_relaxed)) + "\n";
+      break;
     case Family::kLateResults:
       out += "modelgate_late_results_total{" + labels_ + "} " +
              std::to_string(late_results_.load(std::memory_order_relaxed)) + "\n";
@@ -128,6 +132,8 @@ std::string RenderAll(const std::vector<const ServiceMetrics*>& services) {
        "Requests answered with TIMEOUT or OVERLOADED because their deadline passed."},
       {Family::kLateResults, "modelgate_late_results_total", "counter",
        "Model results that arrived after their request's deadline and were dropped."},
+      {Family::kReplays, "modelgate_idempotent_replays_total", "counter",
+       "Requests answered from the idempotency store without running the model."},
   };
   std::string out;
   for (const auto& header : kHeaders) {

@@ -115,7 +115,7 @@ void Service::Run(const std::shared_ptr<PendingRequest>& pending) {
     return;
   }
   pending->started = true;
-  auto answer = Process(pending->request.body(), pending->context, pending->request.version());
+  auto answer = Process(pending->request, pending->context);
   // The slot is held until the model work really ends, even when the deadline passed, so
   // expired requests never let more work run than the concurrency limit allows.
   if (concurrency_) concurrency_->Release();

@@ -23,14 +23,26 @@ json::StrictParser& Service::RequestParser() const {
   return *parser;
 }
 
-Answer Service::Process(const std::string& body, RequestContext& context,
-                        unsigned http_version) {
+Answer Service::Process(const http::Request& request, RequestContext& context) {
+  const std::string& body = request.body();
+  unsigned http_version = request.version();
   simdjson::dom::element document;
   problem::Problem invalid;
   if (!Decode(body, document, invalid)) {
     return Error("INVALID_INPUT", std::move(invalid), context, http_version);
   }
   if (AccessLogEnabled()) log_fields_.AppendRequest(document, context.log_members);
+  std::string key;
+  if (store_) {
+    if (auto answer = CheckIdempotency(request, document, context, key)) return *std::move(answer);
+  }
+  Answer answer = RunModel(body, document, context, http_version);
+  if (!key.empty()) Remember(key, answer);
+  return answer;
+}
+
+Answer Service::RunModel(const std::string& body, simdjson::dom::element document,
+                         RequestContext& context, unsigned http_version) {
   std::string output;
   metrics_.CountInference();
   auto inference_start = std::chrono::steady_clock::now();

@@ -86,6 +86,17 @@ Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> 
         *constraints.throughput_rps, constraints.burst_rps.value_or(0),
         constraints.burst_window.value_or(std::chrono::milliseconds(0))});
   }
+  const auto& idempotency = contract_.behavior.idempotency;
+  if (idempotency.enabled) {
+    std::string path;
+    if (!options_.state_dir.empty()) {
+      path = options_.state_dir + "/" + contract_.name + "-v" + std::to_string(contract_.major) +
+             ".idempotency.jsonl";
+    }
+    store_ = std::make_unique<idempotency::Store>(path);
+    std::string error;
+    if (!store_->Open(error)) throw std::runtime_error(contract_.file + ": " + error);
+  }
   if (constraints.max_concurrency && options_.workers) {
     // Up to as many waiting requests as running ones; each waits only until its deadline.
     concurrency_.emplace(*constraints.max_concurrency, *constraints.max_concurrency);
@@ -123,7 +134,7 @@ void Service::Handle(http::Request&& request, RequestContext context,
   }
   bool dispatch = options_.workers && (deadline || concurrency_);
   if (!dispatch) {
-    auto answer = Process(request.body(), context, request.version());
+    auto answer = Process(request, context);
     return Finish(std::move(answer), context, respond);
   }
   auto pending = std::make_shared<PendingRequest>(std::move(request), std::move(context), respond,

@@ -12,6 +12,7 @@
 #include "admission/rate_limiter.h"
 #include "backend/backend.h"
 #include "contract/types.h"
+#include "idempotency/store.h"
 #include "http/server.h"
 #include "json/parse.h"
 #include "metrics/service_metrics.h"
@@ -33,6 +34,8 @@ struct ServiceOptions {
   // Runs model work when a request has a deadline or the contract limits concurrency, so the
   // server threads stay free to answer TIMEOUT on time. Null runs everything inline.
   boost::asio::thread_pool* workers = nullptr;
+  // Folder of the idempotency records, one file per contract version; empty keeps them in memory.
+  std::string state_dir;
 };
 
 // An answer the pipeline produced, not yet sent.
@@ -72,7 +75,15 @@ class Service {
   void Decorate(http::Response& response) const;
 
  private:
-  Answer Process(const std::string& body, RequestContext& context, unsigned http_version);
+  Answer Process(const http::Request& request, RequestContext& context);
+  Answer RunModel(const std::string& body, simdjson::dom::element document,
+                  RequestContext& context, unsigned http_version);
+  // Looks the request up by its idempotency key. Returns an answer when the request must not
+  // run (a replay, a conflict, a reused or invalid key); otherwise sets `key` ("" for none).
+  std::optional<Answer> CheckIdempotency(const http::Request& request,
+                                         simdjson::dom::element document,
+                                         const RequestContext& context, std::string& key);
+  void Remember(const std::string& key, const Answer& answer);
   Answer Error(std::string_view code, problem::Problem problem, const RequestContext& context,
                unsigned http_version) const;
   std::optional<Answer> Admit(const http::Request& request, const RequestContext& context,
@@ -99,6 +110,7 @@ class Service {
   std::string sunset_header_;
   std::optional<admission::RateLimiter> rate_limiter_;
   std::optional<admission::ConcurrencyLimiter> concurrency_;
+  std::unique_ptr<idempotency::Store> store_;
 };
 
 }  // namespace modelgate::service

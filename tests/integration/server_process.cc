@@ -100,6 +100,7 @@ ServerProcess::ServerProcess(std::vector<std::string> arguments)
   std::string folder = TempFolder();
   stderr_path_ = folder + "/stderr";
   stdout_path_ = folder + "/stdout";
+  state_dir_ = folder + "/state";
 }
 
 ServerProcess::~ServerProcess() {
@@ -111,7 +112,9 @@ ServerProcess::~ServerProcess() {
 
 bool ServerProcess::Start(std::chrono::seconds limit) {
   auto arguments = arguments_;
-  arguments.insert(arguments.end(), {"--host", "127.0.0.1", "--port", "0"});
+  // Each server gets its own state folder, so idempotency records never leak between tests.
+  arguments.insert(arguments.end(),
+                   {"--host", "127.0.0.1", "--port", "0", "--state-dir", state_dir_});
   pid_ = Spawn(arguments, "/dev/null", stdout_path_, stderr_path_);
   if (pid_ < 0) return false;
   auto deadline = std::chrono::steady_clock::now() + limit;
@@ -138,6 +141,13 @@ int ServerProcess::Stop(std::chrono::milliseconds limit) {
   int status = WaitFor(pid_, limit);
   if (status >= 0) pid_ = -1;
   return status;
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
 }
 
 std::string ServerProcess::Stderr() const { return ReadFile(stderr_path_); }

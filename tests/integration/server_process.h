@@ -15,6 +15,10 @@ namespace modelgate::testing {
 class ServerProcess {
  public:
   explicit ServerProcess(std::vector<std::string> arguments);
+  // Starts a server on the state folder of `previous`, as a restart of the same server does.
+  void ShareStateWith(const ServerProcess& previous) { state_dir_ = previous.state_dir_; }
+  // Stops the child with SIGKILL, as a crash would, and waits for it.
+  void Kill();
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -34,6 +38,7 @@ class ServerProcess {
   std::vector<std::string> arguments_;
   std::string stderr_path_;
   std::string stdout_path_;
+  std::string state_dir_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
 };
