@@ -48,7 +48,10 @@ run_wrk() {  # name port
 
 start_modelgate() {  # command (mock or serve); sets port
   port="$(free_port)"
+  # Idempotency records stay in memory: a durable record costs one fsync per new key, which
+  # measures the disk, not the gateway.
   "$binary" "$@" "$contract" --host 127.0.0.1 --port "$port" --threads 1 --no-access-log \
+    --state-dir "" \
     2> "$work/modelgate.err" &
   pids+=($!)
   wait_port "$port"
