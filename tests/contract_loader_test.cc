@@ -1158,3 +1158,19 @@ TEST(LoadContract, NamesContractAfterFile) {
 
 }  // namespace
 }  // namespace modelgate::contract
+
+namespace modelgate::contract {
+namespace {
+
+TEST(LoadContract, RejectsEnumMemberThatIsAList) {
+  auto result = LoadContractText(
+      "version: v1\nrequest:\n  fields:\n    - {name: s, type: string, enum: [[1, 2], ok]}\n",
+      "test.yaml");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(std::string(result.status().message()).find("not a list or a mapping"),
+            std::string::npos)
+      << result.status();
+}
+
+}  // namespace
+}  // namespace modelgate::contract

@@ -108,6 +108,11 @@ void ReadScalarRules(MapReader& reader, Field& target) {
       diagnostics.Add(enum_node, path, "expected a non-empty list of allowed values");
     } else {
       for (std::size_t i = 0; i < enum_node.size(); ++i) {
+        if (!enum_node[i].IsScalar() && !enum_node[i].IsNull()) {
+          diagnostics.Add(enum_node[i], path + "[" + std::to_string(i) + "]",
+                          "an enum member is a single value, not a list or a mapping");
+          continue;
+        }
         Scalar value = YamlToScalar(enum_node[i]);
         CheckEnumValue(value, target, enum_node[i], path + "[" + std::to_string(i) + "]",
                        diagnostics);
