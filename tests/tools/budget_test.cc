@@ -183,8 +183,21 @@ TEST(BudgetTest, ComponentFlagReplacesAndAppends) {
   EXPECT_DOUBLE_EQ(CheckBudget(spec).total_ms, 53);
 }
 
-TEST(BudgetTest, SloFallsBackToConstraintsP95) {
+TEST(BudgetTest, FraudExampleFitsItsBudget) {
   auto contract = Load(kFraudExample);
+  BudgetSpec spec = Resolve(&contract, BudgetFlags{});
+  EXPECT_EQ(spec.slo_ms, 80);
+  EXPECT_EQ(spec.slo_source, "budget.slo_ms");
+  EXPECT_DOUBLE_EQ(CheckBudget(spec).total_ms, 53);
+}
+
+TEST(BudgetTest, SloFallsBackToConstraintsP95) {
+  // A contract with a p95 target and no budget section.
+  auto loaded = contract::LoadContractText(
+      "version: v1\nrequest:\n  fields: []\nconstraints:\n  latency_ms: {p95: 80}\n",
+      "no-budget.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  contract::Contract contract = *std::move(loaded);
   BudgetFlags flags;
   flags.components = {"model=50"};
   BudgetSpec spec = Resolve(&contract, flags);
