@@ -99,6 +99,7 @@ bool Store::Open(std::string& error) {
     }
     Clock::time_point expiry{std::chrono::seconds(expires)};
     if (expiry <= now) continue;
+    order_.emplace_back(key);
     records_[std::string(key)] = Record{std::string(digest), expiry, true,
                                         {static_cast<int>(status), std::string(code),
                                          std::string(content_type), std::string(body)}};
@@ -125,6 +126,7 @@ Claim Store::Begin(const std::string& key, const std::string& digest,
   if (found == records_.end()) {
     EvictIfFull(now);
     records_[key] = Record{digest, now + window, false, {}};
+    order_.push_back(key);
     return {Outcome::kFirst, {}};
   }
   const Record& record = found->second;
@@ -188,20 +190,22 @@ void Store::Compact() {
 }
 
 void Store::EvictIfFull(Clock::time_point now) {
-  if (records_.size() < max_records_) return;
-  for (auto it = records_.begin(); it != records_.end();) {
-    it = it->second.expires <= now ? records_.erase(it) : std::next(it);
-  }
-  // Still full: drop the completed record that expires first.
-  while (records_.size() >= max_records_) {
-    auto oldest = records_.end();
-    for (auto it = records_.begin(); it != records_.end(); ++it) {
-      if (it->second.done && (oldest == records_.end() || it->second.expires < oldest->second.expires)) {
-        oldest = it;
-      }
+  // Drop expired records from the front, then, while still full, the oldest completed ones.
+  // Each key is visited at most once per eviction, so the cost stays constant per request.
+  std::size_t visits = order_.size();
+  while (!order_.empty() && visits-- > 0) {
+    auto found = records_.find(order_.front());
+    bool expired = found != records_.end() && found->second.expires <= now;
+    bool full = records_.size() >= max_records_;
+    if (found == records_.end() || expired || (full && found->second.done)) {
+      if (found != records_.end()) records_.erase(found);
+      order_.pop_front();
+      continue;
     }
-    if (oldest == records_.end()) break;
-    records_.erase(oldest);
+    if (!full) break;
+    // A request still in flight keeps its record; look past it.
+    order_.push_back(std::move(order_.front()));
+    order_.pop_front();
   }
 }
 
