@@ -33,14 +33,15 @@ struct ServeOptions {
   std::string log_hmac_key_file;
   unsigned workers = 0;
   unsigned delay_ms = 0;
+  double failure_rate = 0;
   std::string state_dir = ".modelgate-state";
 };
 
 std::unique_ptr<backend::Backend> MakeBackend(const contract::Contract& contract,
                                               const ServeOptions& options) {
   if (options.mock) {
-    return std::make_unique<mock::MockBackend>(contract, options.seed,
-                                               std::chrono::milliseconds(options.delay_ms));
+    return std::make_unique<mock::MockBackend>(
+        contract, options.seed, std::chrono::milliseconds(options.delay_ms), options.failure_rate);
   }
   return backend::MakeBackend(contract);
 }
@@ -149,6 +150,12 @@ void AddCommand(CLI::App& app, bool mock) {
                      "Time each generated response takes, in milliseconds, to simulate a model")
         ->capture_default_str()
         ->check(CLI::Range(0u, 600'000u));
+    command
+        ->add_option("--failure-rate", options->failure_rate,
+                     "Share of request bodies (0 to 1) answered with MODEL_ERROR, to test clients "
+                     "and fallbacks")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
   }
   command
       ->add_option("--state-dir", options->state_dir,

@@ -100,6 +100,10 @@ void ServiceMetrics::RenderSamples(Family family, std::string& out) const {
       out += "modelgate_idempotent_replays_total{" + labels_ + "} " +
              std::to_string(replays_.load(std::memory_order_relaxed)) + "\n";
       break;
+    case Family::kFallbacks:
+      out += "modelgate_fallbacks_total{" + labels_ + "} " +
+             std::to_string(fallbacks_.load(std::memory_order_relaxed)) + "\n";
+      break;
     case Family::kLateResults:
       out += "modelgate_late_results_total{" + labels_ + "} " +
              std::to_string(late_results_.load(std::memory_order_relaxed)) + "\n";
@@ -134,6 +138,9 @@ std::string RenderAll(const std::vector<const ServiceMetrics*>& services) {
        "Model results that arrived after their request's deadline and were dropped."},
       {Family::kReplays, "modelgate_idempotent_replays_total", "counter",
        "Requests answered from the idempotency store without running the model."},
+      {Family::kFallbacks, "modelgate_fallbacks_total", "counter",
+       "Answers replaced by the contract's fallback after a model failure, a timeout or an "
+       "open circuit breaker."},
   };
   std::string out;
   for (const auto& header : kHeaders) {

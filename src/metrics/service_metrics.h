@@ -38,6 +38,7 @@ class ServiceMetrics {
   void CountDeadlineExpiry() { deadline_expiries_.fetch_add(1, std::memory_order_relaxed); }
   void CountLateResult() { late_results_.fetch_add(1, std::memory_order_relaxed); }
   void CountReplay() { replays_.fetch_add(1, std::memory_order_relaxed); }
+  void CountFallback() { fallbacks_.fetch_add(1, std::memory_order_relaxed); }
 
   enum class Family {
     kRequests,
@@ -49,7 +50,8 @@ class ServiceMetrics {
     kViolations,
     kDeadlineExpiries,
     kLateResults,
-    kReplays
+    kReplays,
+    kFallbacks
   };
   // Appends this service's samples of one metric family.
   void RenderSamples(Family family, std::string& out) const;
@@ -73,6 +75,7 @@ class ServiceMetrics {
   std::atomic<std::uint64_t> deadline_expiries_{0};
   std::atomic<std::uint64_t> late_results_{0};
   std::atomic<std::uint64_t> replays_{0};
+  std::atomic<std::uint64_t> fallbacks_{0};
 };
 
 // Renders every family for all services, each family's samples together under one HELP and TYPE

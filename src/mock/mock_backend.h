@@ -14,9 +14,12 @@ namespace modelgate::mock {
 // seed and request body always give the same response.
 class MockBackend : public backend::Backend {
  public:
-  // `delay` is how long each answer takes, to simulate a model's latency.
+  // `delay` is how long each answer takes, to simulate a model's latency. `failure_rate` (0 to 1)
+  // is the share of request bodies that fail as a broken model would; which bodies fail is
+  // decided by the seed, so a body fails every time or never.
   MockBackend(const contract::Contract& contract, std::uint64_t seed,
-              std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+              std::chrono::milliseconds delay = std::chrono::milliseconds(0),
+              double failure_rate = 0);
 
   absl::Status Predict(simdjson::dom::element request, std::string_view body,
                        std::string& response) override;
@@ -26,6 +29,7 @@ class MockBackend : public backend::Backend {
   Generator generator_;
   std::uint64_t seed_;
   std::chrono::milliseconds delay_;
+  double failure_rate_;
   std::string version_;
 };
 

@@ -119,7 +119,9 @@ void Service::Run(const std::shared_ptr<PendingRequest>& pending) {
   // The slot is held until the model work really ends, even when the deadline passed, so
   // expired requests never let more work run than the concurrency limit allows.
   if (concurrency_) concurrency_->Release();
-  if (!pending->Claim()) {
+  bool claimed = pending->Claim();
+  RecordOutcome(answer, !claimed);
+  if (!claimed) {
     metrics_.CountLateResult();
     return;
   }

@@ -36,7 +36,20 @@ Answer Service::Process(const http::Request& request, RequestContext& context) {
   if (store_) {
     if (auto answer = CheckIdempotency(request, document, context, key)) return *std::move(answer);
   }
+  if (breaker_ && !breaker_->Allow()) {
+    // The key stays unclaimed for good: the retry after the breaker closes runs the model.
+    if (!key.empty()) store_->Abandon(key);
+    auto window = contract_.safety.breaker_window.value_or(std::chrono::milliseconds(10'000));
+    problem::Problem problem = problem::WithDetail(
+        "the model failed too often and is paused; retry after the Retry-After delay");
+    problem.retry_after_seconds =
+        std::max(1, static_cast<int>((window.count() + 999) / 1000));
+    Answer rejected = Error("OVERLOADED", std::move(problem), context, http_version);
+    rejected.breaker_open = true;
+    return rejected;
+  }
   Answer answer = RunModel(body, document, context, http_version);
+  answer.model_ran = true;
   if (!key.empty()) Remember(key, answer);
   return answer;
 }

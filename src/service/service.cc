@@ -97,6 +97,12 @@ Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> 
     std::string error;
     if (!store_->Open(error)) throw std::runtime_error(contract_.file + ": " + error);
   }
+  const auto& safety = contract_.safety;
+  if (safety.breaker_error_rate) {
+    breaker_.emplace(*safety.breaker_error_rate,
+                     safety.breaker_window.value_or(std::chrono::milliseconds(10'000)));
+  }
+  if (safety.fallback_json) CheckFallback();
   if (constraints.max_concurrency && options_.workers) {
     // Up to as many waiting requests as running ones; each waits only until its deadline.
     concurrency_.emplace(*constraints.max_concurrency, *constraints.max_concurrency);
@@ -135,6 +141,7 @@ void Service::Handle(http::Request&& request, RequestContext context,
   bool dispatch = options_.workers && (deadline || concurrency_);
   if (!dispatch) {
     auto answer = Process(request, context);
+    RecordOutcome(answer, false);
     return Finish(std::move(answer), context, respond);
   }
   auto pending = std::make_shared<PendingRequest>(std::move(request), std::move(context), respond,
@@ -145,6 +152,7 @@ void Service::Handle(http::Request&& request, RequestContext context,
 
 void Service::Finish(Answer&& answer, const RequestContext& context,
                      const http::Responder& respond) {
+  ApplyFallback(answer, context);
   auto& response = answer.response;
   Decorate(response);
   double seconds =
@@ -162,6 +170,42 @@ Answer Service::Error(std::string_view code, problem::Problem problem,
                       const RequestContext& context, unsigned http_version) const {
   const contract::ErrorSpec* error = contract_.FindError(code);
   return {ProblemResponse(*error, std::move(problem), context, http_version), std::string(code)};
+}
+
+void Service::CheckFallback() const {
+  json::StrictParser parser{json::ParseOptions{.max_depth = 1024}};
+  simdjson::dom::element document;
+  json::ParseError error;
+  std::vector<schema::Violation> violations;
+  const std::string& fallback = *contract_.safety.fallback_json;
+  if (!parser.Parse(fallback, document, error)) {
+    throw std::runtime_error(contract_.file + ": safety.fallback is not a JSON document: " +
+                             error.message);
+  }
+  if (response_validator_.Validate(document, violations)) return;
+  std::string problems;
+  for (const auto& violation : violations) {
+    problems += "\n  " + (violation.pointer.empty() ? "/" : violation.pointer) + ": " +
+                violation.message;
+  }
+  throw std::runtime_error(contract_.file +
+                           ": safety.fallback breaks the response contract; fix it:" + problems);
+}
+
+void Service::ApplyFallback(Answer& answer, const RequestContext& context) {
+  const auto& fallback = contract_.safety.fallback_json;
+  bool failed = answer.code == "TIMEOUT" || answer.code == "MODEL_ERROR" || answer.breaker_open;
+  if (!failed || !fallback) return;
+  metrics_.CountFallback();
+  auto response =
+      JsonResponse(200, *fallback, "application/json", context, answer.response.version());
+  response.set(contract_.safety.fallback_marker, "true");
+  answer = Answer{std::move(response), "", answer.model_ran, answer.breaker_open};
+}
+
+void Service::RecordOutcome(const Answer& answer, bool timed_out) {
+  if (!breaker_ || !answer.model_ran) return;
+  breaker_->Record(timed_out || answer.code == "MODEL_ERROR");
 }
 
 }  // namespace modelgate::service

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "admission/circuit_breaker.h"
 #include "admission/concurrency.h"
 #include "admission/rate_limiter.h"
 #include "backend/backend.h"
@@ -41,7 +42,9 @@ struct ServiceOptions {
 // An answer the pipeline produced, not yet sent.
 struct Answer {
   http::Response response;
-  std::string code;  // contract error code, empty for success
+  std::string code;        // contract error code, empty for success
+  bool model_ran = false;     // the backend was called, so the answer tells the breaker something
+  bool breaker_open = false;  // rejected because the circuit breaker is open
 };
 
 struct PendingRequest;  // a request handed to the worker pool, private to the service
@@ -95,6 +98,12 @@ class Service {
   bool GuardResponse(const std::string& body, RequestContext& context);
   json::StrictParser& RequestParser() const;
   void SetRateHeaders(http::Response& response, const admission::RateDecision& decision) const;
+  // Replaces a TIMEOUT, MODEL_ERROR or open-breaker answer by the contract's fallback, marked
+  // with its header, when the contract declares one.
+  void ApplyFallback(Answer& answer, const RequestContext& context);
+  // Throws std::runtime_error when the declared fallback breaks the response contract.
+  void CheckFallback() const;
+  void RecordOutcome(const Answer& answer, bool timed_out);
 
   contract::Contract contract_;
   std::unique_ptr<backend::Backend> backend_;
@@ -111,6 +120,7 @@ class Service {
   std::optional<admission::RateLimiter> rate_limiter_;
   std::optional<admission::ConcurrencyLimiter> concurrency_;
   std::unique_ptr<idempotency::Store> store_;
+  std::optional<admission::CircuitBreaker> breaker_;
 };
 
 }  // namespace modelgate::service
