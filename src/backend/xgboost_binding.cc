@@ -9,6 +9,7 @@
 
 #include "contract/fields.h"
 #include "contract/yaml_reader.h"
+#include "schema/formats.h"
 
 namespace modelgate::backend {
 namespace {
@@ -106,14 +107,6 @@ std::vector<std::string> SplitDots(std::string_view text) {
   }
 }
 
-std::string_view TrimWhitespace(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  auto begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  auto end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
-}
-
 std::string_view TypeName(element value) {
   switch (value.type()) {
     case simdjson::dom::element_type::ARRAY:
@@ -169,7 +162,7 @@ absl::Status ToFeatureValue(const FeatureBinding& feature, element value, bool t
       if (value.get_string().get(text) != simdjson::SUCCESS) {
         return WrongType(feature, value, "a string");
       }
-      if (trim) text = TrimWhitespace(text);
+      if (trim) text = schema::TrimWhitespace(text);
       auto code = feature.vocabulary.find(text);
       out = code == feature.vocabulary.end() ? kMissing : code->second;
       return absl::OkStatus();

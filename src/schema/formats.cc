@@ -177,6 +177,14 @@ std::string_view DescribeFormat(std::string_view format) {
   return "a value of the declared format";
 }
 
+std::string_view TrimWhitespace(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  auto begin = text.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  auto end = text.find_last_not_of(kSpace);
+  return text.substr(begin, end - begin + 1);
+}
+
 std::size_t CountCodePoints(std::string_view text) {
   std::size_t count = 0;
   for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;

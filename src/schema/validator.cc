@@ -150,14 +150,6 @@ bool EqualsScalar(element value, const contract::Scalar& scalar) {
   return value.is_null();
 }
 
-std::string_view TrimWhitespace(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  auto begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  auto end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
-}
-
 std::size_t CountStringCodePoints(element value) {
   switch (value.type()) {
     case element_type::STRING:
