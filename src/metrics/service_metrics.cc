@@ -32,7 +32,8 @@ ServiceMetrics::ServiceMetrics(const ServiceLabels& labels,
                                const std::vector<double>& latency_targets)
     : outcomes_(codes.size() + 1),
       duration_(DurationBounds(latency_targets)),
-      inference_(DurationBounds(latency_targets)) {
+      inference_(DurationBounds(latency_targets)),
+      queue_wait_(DurationBounds(latency_targets)) {
   labels_ = "service=\"" + EscapeLabel(labels.service) + "\",contract_version=\"" +
             EscapeLabel(labels.contract_version) + "\",model_version=\"" +
             EscapeLabel(labels.model_version) + "\"";
@@ -104,6 +105,15 @@ void ServiceMetrics::RenderSamples(Family family, std::string& out) const {
       out += "modelgate_fallbacks_total{" + labels_ + "} " +
              std::to_string(fallbacks_.load(std::memory_order_relaxed)) + "\n";
       break;
+    case Family::kQueueWait:
+      queue_wait_.Render("modelgate_queue_wait_seconds", labels_, out);
+      break;
+    case Family::kBreakerState:
+      if (breaker_state_.load() >= 0) {
+        out += "modelgate_circuit_breaker_state{" + labels_ + "} " +
+               std::to_string(breaker_state_.load(std::memory_order_relaxed)) + "\n";
+      }
+      break;
     case Family::kLateResults:
       out += "modelgate_late_results_total{" + labels_ + "} " +
              std::to_string(late_results_.load(std::memory_order_relaxed)) + "\n";
@@ -138,6 +148,10 @@ std::string RenderAll(const std::vector<const ServiceMetrics*>& services) {
        "Model results that arrived after their request's deadline and were dropped."},
       {Family::kReplays, "modelgate_idempotent_replays_total", "counter",
        "Requests answered from the idempotency store without running the model."},
+      {Family::kQueueWait, "modelgate_queue_wait_seconds", "histogram",
+       "Time admitted requests waited for a worker and a concurrency slot."},
+      {Family::kBreakerState, "modelgate_circuit_breaker_state", "gauge",
+       "Circuit breaker state: 0 closed, 1 open, 2 half-open."},
       {Family::kFallbacks, "modelgate_fallbacks_total", "counter",
        "Answers replaced by the contract's fallback after a model failure, a timeout or an "
        "open circuit breaker."},

@@ -115,6 +115,9 @@ void Service::Run(const std::shared_ptr<PendingRequest>& pending) {
     return;
   }
   pending->started = true;
+  metrics_.ObserveQueueWait(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->dispatched)
+          .count());
   auto answer = Process(pending->request, pending->context);
   // The slot is held until the model work really ends, even when the deadline passed, so
   // expired requests never let more work run than the concurrency limit allows.

@@ -46,6 +46,7 @@ Answer Service::Process(const http::Request& request, RequestContext& context) {
         std::max(1, static_cast<int>((window.count() + 999) / 1000));
     Answer rejected = Error("OVERLOADED", std::move(problem), context, http_version);
     rejected.breaker_open = true;
+    metrics_.SetBreakerState(static_cast<int>(breaker_->state()));
     return rejected;
   }
   Answer answer = RunModel(body, document, context, http_version);

@@ -34,6 +34,7 @@ struct PendingRequest {
   RequestContext expiry_context;
   http::Responder respond;
   std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::chrono::steady_clock::time_point dispatched = std::chrono::steady_clock::now();
   boost::asio::steady_timer timer;
   std::atomic<bool> answered{false};
   std::atomic<bool> started{false};  // the model work began, so expiry is TIMEOUT, not OVERLOADED

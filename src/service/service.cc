@@ -101,6 +101,7 @@ Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> 
   if (safety.breaker_error_rate) {
     breaker_.emplace(*safety.breaker_error_rate,
                      safety.breaker_window.value_or(std::chrono::milliseconds(10'000)));
+    metrics_.SetBreakerState(0);
   }
   if (safety.fallback_json) CheckFallback();
   if (constraints.max_concurrency && options_.workers) {
@@ -204,8 +205,9 @@ void Service::ApplyFallback(Answer& answer, const RequestContext& context) {
 }
 
 void Service::RecordOutcome(const Answer& answer, bool timed_out) {
-  if (!breaker_ || !answer.model_ran) return;
-  breaker_->Record(timed_out || answer.code == "MODEL_ERROR");
+  if (!breaker_) return;
+  if (answer.model_ran) breaker_->Record(timed_out || answer.code == "MODEL_ERROR");
+  metrics_.SetBreakerState(static_cast<int>(breaker_->state()));
 }
 
 }  // namespace modelgate::service

@@ -79,6 +79,10 @@ TEST(CircuitBreaker, OpensThenProbes) {
   auto open = client.Post("/v1/guarded", Body(10));
   EXPECT_EQ(open.result_int(), 503u);
   EXPECT_EQ(open[beast_http::field::retry_after], "1");
+  EXPECT_NE(client.Get("/metrics").body().find(
+                "modelgate_circuit_breaker_state{service=\"guarded\",contract_version=\"v1\","
+                "model_version=\"mock\"} 1"),
+            std::string::npos);
   // After one window a single probe reaches the model; it fails, so the breaker reopens.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(client.Post("/v1/guarded", Body(11)).result_int(), 500u);
