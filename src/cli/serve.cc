@@ -34,6 +34,8 @@ struct ServeOptions {
   unsigned workers = 0;
   unsigned delay_ms = 0;
   double failure_rate = 0;
+  double error_rate = 0;
+  bool simulate_latency = false;
   std::string state_dir = ".modelgate-state";
 };
 
@@ -41,7 +43,8 @@ std::unique_ptr<backend::Backend> MakeBackend(const contract::Contract& contract
                                               const ServeOptions& options) {
   if (options.mock) {
     return std::make_unique<mock::MockBackend>(
-        contract, options.seed, std::chrono::milliseconds(options.delay_ms), options.failure_rate);
+        contract, options.seed, std::chrono::milliseconds(options.delay_ms), options.failure_rate,
+        options.simulate_latency);
   }
   return backend::MakeBackend(contract);
 }
@@ -59,6 +62,7 @@ int Run(const ServeOptions& options) {
   service::ServiceOptions service_options;
   service_options.workers = &workers;
   service_options.state_dir = options.state_dir;
+  if (options.mock) service_options.faults = mock::FaultOptions{options.error_rate, true};
   try {
     service_options.log_hmac_key = service::LoadLogHmacKey(options.log_hmac_key_file);
   } catch (const std::exception& error) {
@@ -156,6 +160,15 @@ void AddCommand(CLI::App& app, bool mock) {
                      "and fallbacks")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 1.0));
+    command
+        ->add_option("--error-rate", options->error_rate,
+                     "Share of requests (0 to 1) answered with one of the contract's declared "
+                     "429 and 5xx errors, to test clients' retries")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    command->add_flag("--simulate-latency", options->simulate_latency,
+                      "Make each answer take a time drawn from a log-normal distribution fitted "
+                      "to the contract's p50 and p95 latency targets");
   }
   command
       ->add_option("--state-dir", options->state_dir,

@@ -3,6 +3,7 @@
 
 #include <unordered_map>
 
+#include "mock/generator.h"
 #include "service/access_log.h"
 #include "service/responses.h"
 #include "service/service.h"
@@ -48,6 +49,20 @@ Answer Service::Process(const http::Request& request, RequestContext& context) {
     rejected.breaker_open = true;
     metrics_.SetBreakerState(static_cast<int>(breaker_->state()));
     return rejected;
+  }
+  if (options_.faults) {
+    auto prefer = request["Prefer"];
+    auto fault = mock::PickFault(contract_, *options_.faults, {prefer.data(), prefer.size()},
+                                 mock::RequestSeed(0, body));
+    if (fault.invalid_preference || !fault.code.empty()) {
+      if (!key.empty()) store_->Abandon(key);
+      auto code = fault.invalid_preference ? std::string("INVALID_INPUT") : fault.code;
+      Answer injected = Error(code, problem::WithDetail(fault.detail), context, http_version);
+      if (!fault.preference_applied.empty()) {
+        injected.response.set("Preference-Applied", fault.preference_applied);
+      }
+      return injected;
+    }
   }
   Answer answer = RunModel(body, document, context, http_version);
   answer.model_ran = true;

@@ -17,6 +17,7 @@
 #include "http/server.h"
 #include "json/parse.h"
 #include "metrics/service_metrics.h"
+#include "mock/faults.h"
 #include "problem/problem.h"
 #include "schema/validator.h"
 #include "service/log_fields.h"
@@ -37,6 +38,8 @@ struct ServiceOptions {
   boost::asio::thread_pool* workers = nullptr;
   // Folder of the idempotency records, one file per contract version; empty keeps them in memory.
   std::string state_dir;
+  // Set by `mock`: injected errors and the Prefer header.
+  std::optional<mock::FaultOptions> faults;
 };
 
 // An answer the pipeline produced, not yet sent.
