@@ -6,8 +6,8 @@
 namespace modelgate::admission {
 
 // Stops calling a failing model. Closed, it counts model failures (MODEL_ERROR and TIMEOUT)
-// and successes over a sliding window; when at least `min_requests` ended in the window and the
-// failure share reaches `error_rate`, it opens. Open, it rejects every request for one window,
+// and successes over a sliding window. It opens when at least `min_requests` ended in the
+// window and the failure share reaches `error_rate`. Open, it rejects every request for one window,
 // then half-opens: one probe request goes through, and its result closes or reopens it.
 // Thread-safe.
 class CircuitBreaker {

@@ -191,7 +191,7 @@ void Store::Compact() {
 
 void Store::EvictIfFull(Clock::time_point now) {
   // Drop expired records from the front, then, while still full, the oldest completed ones.
-  // Each key is visited at most once per eviction, so the cost stays constant per request.
+  // Each key is popped once in its life, so the cost per request is constant on average.
   std::size_t visits = order_.size();
   while (!order_.empty() && visits-- > 0) {
     auto found = records_.find(order_.front());
