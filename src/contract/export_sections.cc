@@ -132,6 +132,8 @@ void WriteConstraints(json::Writer& writer, const Constraints& constraints) {
   OptionalMember(writer, "throughput_rps", constraints.throughput_rps);
   OptionalMember(writer, "burst_rps", constraints.burst_rps);
   SecondsMember(writer, "burst_window_s", constraints.burst_window);
+  OptionalMember(writer, "per_client_rps", constraints.per_client_rps);
+  writer.Member("client_header", constraints.client_header);
   OptionalMember(writer, "max_batch", constraints.max_batch);
   TextMember(writer, "batch_unit", constraints.batch_unit);
   OptionalMember(writer, "max_concurrency", constraints.max_concurrency);

@@ -126,6 +126,10 @@ void ReadConstraints(MapReader& reader, Contract& contract) {
   constraints.timeout = reader.Duration({"timeout_ms", "timeout"}, milliseconds(1));
   constraints.throughput_rps = reader.Number({"throughput_rps", "rps", "rate_limit_rps"});
   constraints.burst_rps = reader.Number({"burst_rps"});
+  constraints.per_client_rps = reader.Number({"per_client_rps", "client_rps"});
+  if (auto header = reader.String({"client_header", "api_key_header"})) {
+    constraints.client_header = *header;
+  }
   constraints.burst_window =
       reader.Duration({"burst_window_s", "burst_window", "burst_duration_s"}, milliseconds(1000));
   constraints.max_batch = reader.Count({"max_batch", "max_batch_size"});

@@ -137,6 +137,9 @@ struct Constraints {
   std::optional<double> throughput_rps;
   std::optional<double> burst_rps;
   std::optional<std::chrono::milliseconds> burst_window;
+  // Sustained rate each client may use, clients told apart by `client_header` (an API key).
+  std::optional<double> per_client_rps;
+  std::string client_header = "X-API-Key";
   std::optional<std::size_t> max_batch;
   std::string batch_unit;  // what one batch item is ("users" for max_batch_users)
   std::optional<std::size_t> max_concurrency;

@@ -50,6 +50,19 @@ std::optional<Answer> Service::Admit(const http::Request& request, const Request
       return answer;
     }
   }
+  const std::string& client_header = contract_.constraints.client_header;
+  auto client = request[client_header];
+  if (client_limiter_ && !client.empty()) {
+    auto decision = client_limiter_->TryAdmit(std::string(client));
+    if (!decision.admitted) {
+      problem::Problem problem = problem::WithDetail(
+          "each client, told apart by " + client_header + ", may send " +
+          std::to_string(static_cast<long>(client_limiter_->rps())) +
+          " requests per second; retry after the Retry-After delay");
+      problem.retry_after_seconds = WholeSecondsAtLeastOne(decision.retry_after);
+      return Error("RATE_LIMIT", std::move(problem), context, version);
+    }
+  }
   deadline = contract_.constraints.timeout;
   auto header = request["Request-Timeout"];
   if (!header.empty()) {

@@ -86,6 +86,9 @@ Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> 
         *constraints.throughput_rps, constraints.burst_rps.value_or(0),
         constraints.burst_window.value_or(std::chrono::milliseconds(0))});
   }
+  if (constraints.per_client_rps && *constraints.per_client_rps > 0) {
+    client_limiter_.emplace(*constraints.per_client_rps);
+  }
   const auto& idempotency = contract_.behavior.idempotency;
   if (idempotency.enabled) {
     std::string path;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "admission/circuit_breaker.h"
+#include "admission/client_limiter.h"
 #include "admission/concurrency.h"
 #include "admission/rate_limiter.h"
 #include "backend/backend.h"
@@ -121,6 +122,7 @@ class Service {
   std::optional<std::chrono::system_clock::time_point> sunset_;
   std::string sunset_header_;
   std::optional<admission::RateLimiter> rate_limiter_;
+  std::optional<admission::ClientLimiter> client_limiter_;
   std::optional<admission::ConcurrencyLimiter> concurrency_;
   std::unique_ptr<idempotency::Store> store_;
   std::optional<admission::CircuitBreaker> breaker_;

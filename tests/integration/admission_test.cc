@@ -81,6 +81,31 @@ TEST(RateLimit, OfferedRateAboveEnvelopeIsCut) {
   EXPECT_LE(admitted, static_cast<int>(envelope) + 2) << seconds << " s";
 }
 
+TEST(RateLimit, EachClientGetsItsOwnBucket) {
+  // 5 per client, 1000 for the service: a second client is not held back by the first.
+  auto server = StartMock("  throughput_rps: 1000\n  per_client_rps: 5\n");
+  HttpClient client(server->port());
+  int first = 0;
+  int second = 0;
+  for (int i = 0; i < 10; ++i) {
+    first += client.Post("/v1/probe", R"({"x":1})", "application/json",
+                         {{"X-API-Key", "team-a"}})
+                 .result_int() == 200;
+  }
+  for (int i = 0; i < 10; ++i) {
+    second += client.Post("/v1/probe", R"({"x":1})", "application/json",
+                          {{"X-API-Key", "team-b"}})
+                  .result_int() == 200;
+  }
+  // Each bucket holds one second of the rate: 5, plus at most one refilled meanwhile.
+  EXPECT_GE(first, 5);
+  EXPECT_LE(first, 6);
+  EXPECT_GE(second, 5);
+  EXPECT_LE(second, 6);
+  // A request without a key is limited by the service-wide rate only.
+  EXPECT_EQ(client.Post("/v1/probe", R"({"x":1})").result_int(), 200u);
+}
+
 TEST(Deadline, SlowModelGetsTimeoutOnTime) {
   auto server = StartMock("  timeout_ms: 200\n", {"--delay-ms", "2000"});
   HttpClient client(server->port());
