@@ -10,6 +10,7 @@
 #include "contract/fields.h"
 #include "contract/yaml_reader.h"
 #include "schema/formats.h"
+#include "schema/validator.h"
 
 namespace modelgate::backend {
 namespace {
@@ -107,26 +108,9 @@ std::vector<std::string> SplitDots(std::string_view text) {
   }
 }
 
-std::string_view TypeName(element value) {
-  switch (value.type()) {
-    case simdjson::dom::element_type::ARRAY:
-      return "an array";
-    case simdjson::dom::element_type::OBJECT:
-      return "an object";
-    case simdjson::dom::element_type::STRING:
-      return "a string";
-    case simdjson::dom::element_type::BOOL:
-      return "a boolean";
-    case simdjson::dom::element_type::NULL_VALUE:
-      return "null";
-    default:
-      return "a number";
-  }
-}
-
 absl::Status WrongType(const FeatureBinding& feature, element value, std::string_view expected) {
   return absl::InvalidArgumentError("request member " + feature.from + " is " +
-                                    std::string(TypeName(value)) + ", expected " +
+                                    std::string(schema::JsonTypeName(value)) + ", expected " +
                                     std::string(expected));
 }
 

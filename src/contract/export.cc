@@ -21,16 +21,6 @@ void TextMember(json::Writer& writer, std::string_view key, const std::string& v
   if (!value.empty()) writer.Member(key, value);
 }
 
-struct ScalarWriter {
-  json::Writer& writer;
-
-  void operator()(std::nullptr_t) const { writer.Null(); }
-  void operator()(bool value) const { writer.Bool(value); }
-  void operator()(std::int64_t value) const { writer.Integer(value); }
-  void operator()(double value) const { writer.Number(value); }
-  void operator()(const std::string& value) const { writer.String(value); }
-};
-
 void WriteFields(json::Writer& writer, const std::vector<Field>& fields) {
   writer.BeginArray();
   for (const auto& field : fields) WriteField(writer, field);
@@ -167,7 +157,7 @@ void WriteField(json::Writer& writer, const Field& field) {
   if (!field.enum_values.empty()) {
     writer.Key("enum");
     writer.BeginArray();
-    for (const auto& value : field.enum_values) std::visit(ScalarWriter{writer}, value);
+    for (const auto& value : field.enum_values) WriteScalar(writer, value);
     writer.EndArray();
   }
   TextMember(writer, "pattern", field.pattern);
@@ -193,6 +183,18 @@ void WriteField(json::Writer& writer, const Field& field) {
     WriteFields(writer, field.fields);
   }
   writer.EndObject();
+}
+
+void WriteScalar(json::Writer& writer, const Scalar& value) {
+  struct Visitor {
+    json::Writer& writer;
+    void operator()(std::nullptr_t) const { writer.Null(); }
+    void operator()(bool scalar) const { writer.Bool(scalar); }
+    void operator()(std::int64_t scalar) const { writer.Integer(scalar); }
+    void operator()(double scalar) const { writer.Number(scalar); }
+    void operator()(const std::string& scalar) const { writer.String(scalar); }
+  };
+  std::visit(Visitor{writer}, value);
 }
 
 std::string ExportPublicContract(const Contract& contract) {

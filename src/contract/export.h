@@ -23,6 +23,9 @@ std::string ExportPublicContract(const Contract& contract);
 
 // Appends one field, with its items and members recursively, as a JSON Schema-like object. Arrays
 // name their length bounds min_items and max_items, strings min_len and max_len.
+// Appends a contract scalar (an enum member or a bound) as the JSON value of its own type.
+void WriteScalar(json::Writer& writer, const Scalar& value);
+
 void WriteField(json::Writer& writer, const Field& field);
 
 // Writers of the remaining sections. Each appends the section's value, one JSON object, so the

@@ -31,8 +31,7 @@ bool ExceedsDepth(simdjson::dom::element element, std::size_t limit) {
 }  // namespace
 
 StrictParser::StrictParser(ParseOptions options) : options_(options) {
-  // simdjson counts the root container as depth 1 as well; allocate enough capacity for a
-  // typical request up front so the first parses do not reallocate.
+  // Capacity for a typical request is allocated up front so the first parses do not reallocate.
   // simdjson counts its root as a level and does not count an empty innermost container, so
   // its limit is set two levels higher as a cheap first cut, and Parse() checks the exact depth.
   if (parser_.allocate(64 * 1024, options_.max_depth + 2) != simdjson::SUCCESS) {

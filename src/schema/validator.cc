@@ -63,26 +63,6 @@ std::string ScalarText(const contract::Scalar& value) {
   return std::visit(Visitor{}, value);
 }
 
-std::string_view JsonTypeName(element value) {
-  switch (value.type()) {
-    case element_type::ARRAY:
-      return "an array";
-    case element_type::OBJECT:
-      return "an object";
-    case element_type::INT64:
-    case element_type::UINT64:
-    case element_type::DOUBLE:
-      return "a number";
-    case element_type::STRING:
-      return "a string";
-    case element_type::BOOL:
-      return "a boolean";
-    case element_type::NULL_VALUE:
-      return "null";
-  }
-  return "a value";
-}
-
 std::string_view ExpectedTypeName(FieldType type) {
   switch (type) {
     case FieldType::kString:
@@ -340,6 +320,26 @@ class Walk {
 };
 
 }  // namespace
+
+std::string_view JsonTypeName(element value) {
+  switch (value.type()) {
+    case element_type::ARRAY:
+      return "an array";
+    case element_type::OBJECT:
+      return "an object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+      return "a number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
+  }
+  return "a value";
+}
 
 Rules RequestRules(const contract::Contract& contract) {
   Rules rules;

@@ -30,6 +30,9 @@ struct Rules {
   std::vector<contract::Ordering> ordering;
 };
 
+// Names the JSON type of a value for messages: "a string", "an array", "null", ...
+std::string_view JsonTypeName(simdjson::dom::element value);
+
 Rules RequestRules(const contract::Contract& contract);
 Rules ResponseRules(const contract::Contract& contract);
 

@@ -514,13 +514,6 @@ absl::StatusOr<std::vector<Finding>> DiffFiles(const std::string& before_path,
   return findings;
 }
 
-ReportTool DiffReportTool() {
-  ReportTool tool;
-  tool.name = "modelgate diff";
-  for (const auto& rule : DiffRules()) {
-    tool.rule_descriptions.emplace(std::string(rule.id), std::string(rule.summary));
-  }
-  return tool;
-}
+ReportTool DiffReportTool() { return MakeReportTool("modelgate diff", DiffRules()); }
 
 }  // namespace modelgate::tools

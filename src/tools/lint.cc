@@ -631,13 +631,6 @@ absl::StatusOr<std::vector<Finding>> LintFile(const std::string& path) {
   return findings;
 }
 
-ReportTool LintReportTool() {
-  ReportTool tool;
-  tool.name = "modelgate lint";
-  for (const auto& rule : LintRules()) {
-    tool.rule_descriptions.emplace(std::string(rule.id), std::string(rule.summary));
-  }
-  return tool;
-}
+ReportTool LintReportTool() { return MakeReportTool("modelgate lint", LintRules()); }
 
 }  // namespace modelgate::tools

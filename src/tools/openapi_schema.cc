@@ -9,21 +9,13 @@
 #include <string>
 #include <variant>
 
+#include "contract/export.h"
+
 namespace modelgate::tools {
 namespace {
 
 using contract::Field;
 using contract::FieldType;
-
-struct ScalarWriter {
-  json::Writer& writer;
-
-  void operator()(std::nullptr_t) const { writer.Null(); }
-  void operator()(bool value) const { writer.Bool(value); }
-  void operator()(std::int64_t value) const { writer.Integer(value); }
-  void operator()(double value) const { writer.Number(value); }
-  void operator()(const std::string& value) const { writer.String(value); }
-};
 
 void WriteType(json::Writer& writer, const Field& field) {
   writer.Key("type");
@@ -54,7 +46,7 @@ void WriteEnum(json::Writer& writer, const Field& field) {
   bool has_null = false;
   for (const auto& value : field.enum_values) {
     has_null = has_null || std::holds_alternative<std::nullptr_t>(value);
-    std::visit(ScalarWriter{writer}, value);
+    contract::WriteScalar(writer, value);
   }
   if (field.nullable && !has_null) writer.Null();
   writer.EndArray();

@@ -40,6 +40,18 @@ struct ReportTool {
   std::map<std::string, std::string, std::less<>> rule_descriptions;
 };
 
+// Builds the SARIF driver of a command from its rule catalogue, whose entries have `id` and
+// `summary`.
+template <typename Rules>
+ReportTool MakeReportTool(std::string name, const Rules& rules) {
+  ReportTool tool;
+  tool.name = std::move(name);
+  for (const auto& rule : rules) {
+    tool.rule_descriptions.emplace(std::string(rule.id), std::string(rule.summary));
+  }
+  return tool;
+}
+
 // The same as the overload above, with the SARIF rule entries described by `tool`.
 //
 // Text: one block per finding, in the given order: `file:line:col: severity [rule] message`
