@@ -15,7 +15,7 @@ struct RateLimit {
   std::chrono::milliseconds burst_window{0};
 };
 
-// What the limiter decided for one request, with what the RateLimit headers report.
+// The limiter's decision for one request, with the values the RateLimit headers report.
 struct RateDecision {
   bool admitted = false;
   std::chrono::milliseconds retry_after{0};  // when a request would be admitted again
@@ -23,7 +23,7 @@ struct RateDecision {
   std::chrono::milliseconds reset{0};        // until the sustained bucket is full again
 };
 
-// Token buckets checked together. The sustained bucket fills at `sustained_rps` and holds one
+// Token buckets checked together. The sustained bucket fills at `sustained_rps` and contains one
 // second of sustained traffic plus (burst_rps - sustained_rps) x burst_window, so a full bucket
 // pays for a burst at burst_rps for the whole window. When a burst is declared, a second bucket
 // fills at `burst_rps` and holds one second of it, which caps the rate during the burst. A

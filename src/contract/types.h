@@ -137,7 +137,7 @@ struct Constraints {
   std::optional<double> throughput_rps;
   std::optional<double> burst_rps;
   std::optional<std::chrono::milliseconds> burst_window;
-  // Sustained rate each client may use, clients told apart by `client_header` (an API key).
+  // Sustained rate each client may use; `client_header` (an API key) identifies the client.
   std::optional<double> per_client_rps;
   std::string client_header = "X-API-Key";
   std::optional<std::size_t> max_batch;

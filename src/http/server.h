@@ -52,7 +52,8 @@ class Handler {
  public:
   virtual ~Handler() = default;
   virtual HeaderDecision OnHeader(const RequestHeader& header) = 0;
-  // Handles a complete request and calls `respond` exactly once, from any thread.
+  // Handles a complete request. Implementations must call `respond` exactly once, from any
+  // thread.
   virtual void OnRequest(Request&& request, Responder respond) = 0;
   // Builds the answer to a transport failure; `header` is null when none was read.
   virtual Response OnTransportError(TransportError error, const RequestHeader* header) = 0;

@@ -70,8 +70,8 @@ class Store {
   std::size_t max_records_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Record> records_;
-  // Keys in the order they were first seen, which is the order they expire in because the
-  // window is the same for every key; eviction pops from the front.
+  // Keys in the order they were first seen. The window is the same for every key, so this is
+  // also the order they expire in, and eviction pops from the front.
   std::deque<std::string> order_;
   int log_fd_ = -1;
   std::size_t log_lines_ = 0;

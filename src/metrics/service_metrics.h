@@ -11,7 +11,7 @@
 
 namespace modelgate::metrics {
 
-// What identifies one served contract version in every sample's labels.
+// Labels that identify one served contract version in every sample.
 struct ServiceLabels {
   std::string service;
   std::string contract_version;

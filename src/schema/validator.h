@@ -11,7 +11,7 @@
 namespace modelgate::schema {
 
 // One broken rule: where (a JSON Pointer into the document), which rule, and a message that
-// names the allowed value so the sender knows how to fix it.
+// names the allowed value so the sender can fix it.
 struct Violation {
   std::string pointer;
   std::string rule;  // required, type, min_len, max_len, minimum, maximum, enum, pattern, ...
@@ -20,7 +20,7 @@ struct Violation {
 
 struct CompiledField;  // a Field with its pattern compiled, private to the validator
 
-// What a document is checked against: the fields of a request or a response, the limits that
+// The rules a document is checked against: the fields of a request or a response, the limits that
 // apply to the whole document, and the orderings a response guarantees.
 struct Rules {
   std::vector<contract::Field> fields;

@@ -142,7 +142,7 @@ void Service::Run(const std::shared_ptr<PendingRequest>& pending) {
     return;
   }
   Finish(std::move(answer), pending->context, pending->respond);
-  // The responder holds the connection; drop it so an unfired deadline timer does not keep the
+  // The responder keeps a reference to the connection. Drop it so an unfired deadline timer does not keep the
   // connection alive after its answer.
   pending->respond = nullptr;
 }

@@ -6,11 +6,11 @@
 
 #include "contract/export.h"
 #include "contract/standard_errors.h"
+#include "json/writer.h"
 #include "metrics/service_metrics.h"
 #include "service/access_log.h"
 #include "service/responses.h"
 #include "tools/openapi.h"
-#include "json/writer.h"
 
 namespace modelgate::service {
 namespace {
@@ -18,8 +18,8 @@ namespace {
 namespace beast_http = http::beast_http;
 namespace beast = boost::beast;
 
-constexpr std::string_view kOperationalPaths[] = {"/healthz", "/readyz", "/metrics",
-                                                  "/v1/contract", "/openapi.json"};
+constexpr std::string_view kOperationalPaths[] = {"/healthz", "/readyz", "/metrics", "/v1/contract",
+                                                  "/openapi.json"};
 
 bool IsOperational(std::string_view path) {
   for (auto known : kOperationalPaths) {
@@ -206,8 +206,8 @@ http::Response Gateway::Operational(std::string_view path,
   return response;
 }
 
-// One OpenAPI document per served contract: the only one, or the one whose route the query
-// `?route=/v1/score` names; without it, several contracts give an index of their documents.
+// Returns the OpenAPI document of the only served contract, or of the one whose route the query
+// `?route=/v1/score` names. Without that query, several contracts give an index of documents.
 http::Response Gateway::OpenApiResponse(const http::RequestHeader& header,
                                         const RequestContext& context) const {
   unsigned version = header.version();

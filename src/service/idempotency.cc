@@ -32,28 +32,30 @@ std::optional<Answer> Service::CheckIdempotency(const http::Request& request,
   std::string where = rule.source == contract::IdempotencySource::kHeader
                           ? "the " + rule.header + " header"
                           : "the field " + rule.field;
-  std::string given = KeyOf(rule, request, document);
-  if (given.empty()) {
+  std::string sent_key = KeyOf(rule, request, document);
+  if (sent_key.empty()) {
     if (!rule.required) return std::nullopt;
     return Error("INVALID_INPUT",
                  problem::WithDetail("an idempotency key is required in " + where +
                                      "; send a unique key per operation"),
                  context, version);
   }
-  if (given.size() > kMaxKeyLength) {
+  if (sent_key.size() > kMaxKeyLength) {
     return Error("INVALID_INPUT",
-                 problem::WithDetail("the idempotency key in " + where + " has " +
-                                     std::to_string(given.size()) + " characters; the maximum is " +
-                                     std::to_string(kMaxKeyLength)),
+                 problem::WithDetail(
+                     "the idempotency key in " + where + " has " + std::to_string(sent_key.size()) +
+                     " characters; the maximum is " + std::to_string(kMaxKeyLength)),
                  context, version);
   }
-  // NOTE: keys are scoped to the service and major version (one store per contract version);
-  // a per-client scope needs the client's identity, which the server does not authenticate yet.
+  // NOTE: keys are scoped to the service and major version, with one store per contract version.
+  // A per-client scope needs the client's identity, which the server does not authenticate yet.
+
   // The digest covers the document, not its bytes, so whitespace does not make a new body.
-  auto claim = store_->Begin(given, idempotency::Digest(simdjson::minify(document)), rule.window);
+  auto claim =
+      store_->Begin(sent_key, idempotency::Digest(simdjson::minify(document)), rule.window);
   switch (claim.outcome) {
     case idempotency::Outcome::kFirst:
-      key = std::move(given);
+      key = std::move(sent_key);
       return std::nullopt;
     case idempotency::Outcome::kReplay: {
       metrics_.CountReplay();
@@ -80,7 +82,8 @@ std::optional<Answer> Service::CheckIdempotency(const http::Request& request,
 }
 
 void Service::Remember(const std::string& key, const Answer& answer) {
-  const contract::ErrorSpec* error = answer.code.empty() ? nullptr : contract_.FindError(answer.code);
+  const contract::ErrorSpec* error =
+      answer.code.empty() ? nullptr : contract_.FindError(answer.code);
   // Failures a retry can fix are not stored, so the retry runs the model again.
   if (error && error->retryable) {
     store_->Abandon(key);

@@ -40,7 +40,7 @@ long Elapsed(Clock::time_point start) {
 }
 
 TEST(RateLimit, BackToBackRequestsGetTheBucket) {
-  // No burst: the bucket holds one second of the sustained rate, 20 requests.
+  // No burst: the bucket contains one second of the sustained rate, 20 requests.
   auto server = StartMock("  throughput_rps: 20\n");
   HttpClient client(server->port());
   int admitted = 0;
@@ -97,7 +97,7 @@ TEST(RateLimit, EachClientGetsItsOwnBucket) {
                           {{"X-API-Key", "team-b"}})
                   .result_int() == 200;
   }
-  // Each bucket holds one second of the rate: 5, plus at most one refilled meanwhile.
+  // Each bucket contains one second of the rate: 5, plus at most one refilled meanwhile.
   EXPECT_GE(first, 5);
   EXPECT_LE(first, 6);
   EXPECT_GE(second, 5);
