@@ -1020,6 +1020,9 @@ Generator::Generator(const contract::ResponseSpec& response) {
   plan_ = std::move(plan);
 }
 
+Generator::Generator(const std::vector<contract::Field>& fields)
+    : Generator(contract::ResponseSpec{.fields = fields}) {}
+
 std::string Generator::Generate(std::uint64_t seed) const {
   Random random(seed);
   Builder builder(*plan_, random);

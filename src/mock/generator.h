@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "contract/types.h"
 
@@ -22,6 +23,8 @@ struct Plan;  // the response fields with patterns compiled and literals parsed,
 class Generator {
  public:
   explicit Generator(const contract::ResponseSpec& response);
+  // Generates documents with these fields and no ordering rules, such as valid requests.
+  explicit Generator(const std::vector<contract::Field>& fields);
 
   // Returns the JSON text of one response object.
   std::string Generate(std::uint64_t seed) const;
