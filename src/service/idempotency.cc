@@ -24,6 +24,17 @@ std::string KeyOf(const contract::Idempotency& rule, const http::Request& reques
 
 }  // namespace
 
+// Keys are scoped to the service and major version by the store (one per contract version) and
+// to the client by the value of the contract's client header (an API key), so two clients that
+// pick the same key never see each other's answers. The store keeps a SHA-256 prefix of the
+// client value, never the value itself, because the records are written to disk.
+std::string Service::ScopedKey(const http::Request& request, const std::string& key) const {
+  auto client = request[contract_.constraints.client_header];
+  if (client.empty()) return key;
+  return idempotency::Digest(std::string_view(client.data(), client.size())).substr(0, 32) + "/" +
+         key;
+}
+
 std::optional<Answer> Service::CheckIdempotency(const http::Request& request,
                                                 simdjson::dom::element document,
                                                 const RequestContext& context, std::string& key) {
@@ -47,15 +58,12 @@ std::optional<Answer> Service::CheckIdempotency(const http::Request& request,
                      " characters; the maximum is " + std::to_string(kMaxKeyLength)),
                  context, version);
   }
-  // NOTE: keys are scoped to the service and major version, with one store per contract version.
-  // A per-client scope needs the client's identity, which the server does not authenticate yet.
-
   // The digest covers the document, not its bytes, so whitespace does not make a new body.
-  auto claim =
-      store_->Begin(sent_key, idempotency::Digest(simdjson::minify(document)), rule.window);
+  std::string scoped = ScopedKey(request, sent_key);
+  auto claim = store_->Begin(scoped, idempotency::Digest(simdjson::minify(document)), rule.window);
   switch (claim.outcome) {
     case idempotency::Outcome::kFirst:
-      key = std::move(sent_key);
+      key = std::move(scoped);
       return std::nullopt;
     case idempotency::Outcome::kReplay: {
       metrics_.CountReplay();

@@ -102,6 +102,7 @@ class Service {
                                          simdjson::dom::element document,
                                          const RequestContext& context, std::string& key);
   void Remember(const std::string& key, const Answer& answer);
+  std::string ScopedKey(const http::Request& request, const std::string& key) const;
   Answer Error(std::string_view code, problem::Problem problem, const RequestContext& context,
                unsigned http_version) const;
   std::optional<Answer> Admit(const http::Request& request, const RequestContext& context,

@@ -2,6 +2,9 @@
 // that survive a SIGKILL.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <future>
 #include <vector>
 
@@ -52,6 +55,41 @@ TEST(Idempotency, SameKeyOtherBodyIsRejected) {
   auto reused = client.Post("/v1/charge", R"({"amount":6})", "application/json", kKey);
   EXPECT_EQ(reused.result_int(), 422u);
   EXPECT_NE(reused.body().find("IDEMPOTENCY_KEY_REUSED"), std::string::npos);
+}
+
+TEST(Idempotency, KeysAreScopedToTheClient) {
+  ServerProcess server({"mock", WriteTempFile("charge.yaml", Contract()), "--no-access-log"});
+  ASSERT_TRUE(server.Start()) << server.Stderr();
+  HttpClient client(server.port());
+  auto as = [](const std::string& api_key) {
+    return std::vector<std::pair<std::string, std::string>>{{"Idempotency-Key", "key-1"},
+                                                            {"X-API-Key", api_key}};
+  };
+  ASSERT_EQ(client.Post("/v1/charge", R"({"amount":5})", "application/json", as("alice"))
+                .result_int(),
+            200u);
+  // Another client with the same key and another body runs its own operation.
+  auto other = client.Post("/v1/charge", R"({"amount":6})", "application/json", as("bob"));
+  EXPECT_EQ(other.result_int(), 200u) << other.body();
+  EXPECT_TRUE(other["Idempotency-Replayed"].empty());
+  // Within one client the rules hold as before.
+  auto replay = client.Post("/v1/charge", R"({"amount":5})", "application/json", as("alice"));
+  EXPECT_EQ(replay["Idempotency-Replayed"], "true");
+  EXPECT_EQ(client.Post("/v1/charge", R"({"amount":6})", "application/json", as("alice"))
+                .result_int(),
+            422u);
+  // Without the header the request is in the anonymous scope, apart from both.
+  auto anonymous = client.Post("/v1/charge", R"({"amount":7})", "application/json", kKey);
+  EXPECT_EQ(anonymous.result_int(), 200u);
+  EXPECT_EQ(Inferences(client), 3u);
+  // The state file never contains the API key itself.
+  std::string state;
+  for (const auto& entry : std::filesystem::directory_iterator(server.state_dir())) {
+    std::ifstream file(entry.path());
+    state += std::string(std::istreambuf_iterator<char>(file), {});
+  }
+  EXPECT_NE(state.find("key-1"), std::string::npos);
+  EXPECT_EQ(state.find("alice"), std::string::npos);
 }
 
 TEST(Idempotency, KeyLengthBound) {

@@ -27,6 +27,8 @@ class ServerProcess {
   bool Start(std::chrono::seconds limit = std::chrono::seconds(20));
   std::uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
+  // The folder passed as --state-dir.
+  const std::string& state_dir() const { return state_dir_; }
 
   // Sends SIGTERM and waits up to `limit`; returns the exit status, or -1 when it did not exit.
   int Stop(std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
