@@ -9,8 +9,8 @@
 #   DURATION_S  seconds of each wrk run (default 10). Each server takes one run per connection
 #               count of CONNECTIONS (default "1 2 4 8 16 32 64") after a 2-second warm-up.
 #
-# The fastify server's schema is the request body schema of `modelgate openapi`, and its reply
-# is the mock's reply to the benchmark request. modelgate runs one server thread and one worker
+# The fastify server reads the request body schema and body size limit from `modelgate openapi`
+# of the same contract, and its reply is the mock's reply to the benchmark request. modelgate runs one server thread and one worker
 # thread; fastify runs in one Node process without cluster. Needs `npm ci --prefix
 # bench/peers/fastify` (scripts/install-npm.sh runs it).
 set -euo pipefail
@@ -31,7 +31,6 @@ body="$work/body.json"
 printf '%s' '{"transaction_id":"tx_20261204_000123","amount":249.9,"currency":"EUR","features":{"merchant_category":"electronics","country_mismatch":true,"card_age_days":12,"txn_count_1h":3,"txn_count_24h":9,"hour_of_day":2},"idempotency_key":"7f2c9a1e-5b7d-4c1a-9e0f-000000000123"}' > "$body"
 
 "$binary" openapi "$contract" -o "$work/openapi.json"
-node "$fastify_dir/request-schema.js" "$work/openapi.json" /v1/score > "$work/schema.json"
 
 echo "validation: sweeping connections $connections_list, ${duration} s each" >&2
 
@@ -43,7 +42,7 @@ sweep modelgate "http://127.0.0.1:$port/v1/score" "$body" "$duration"
 stop_server
 
 port="$(free_port)"
-start_server fastify node "$fastify_dir/server.js" --schema "$work/schema.json" \
+start_server fastify node "$fastify_dir/server.js" --openapi "$work/openapi.json" \
   --reply "$work/modelgate.reply" --host 127.0.0.1 --port "$port" --path /v1/score
 wait_ready fastify "http://127.0.0.1:$port/v1/score" "$body"
 cmp -s "$work/modelgate.reply" "$work/fastify.reply" || fail "fastify's reply differs from the mock's"

@@ -1,37 +1,46 @@
 'use strict'
-// Fastify peer of `modelgate mock` for the validation benchmark: validates each request body
-// against a JSON Schema file (the request schema `modelgate openapi` exports) and returns a fixed
+// Fastify peer of `modelgate mock` for the validation benchmark. It validates each request body
+// of POST PATH against the request JSON Schema of an OpenAPI document written by `modelgate
+// openapi`, rejects bodies over the contract's max_payload_bytes with 413, and returns a fixed
 // reply file, read once at start-up.
 //
-// Usage: node server.js --schema FILE --reply FILE [--host 127.0.0.1] [--port 0] [--path /v1/score]
+// Usage: node server.js --openapi FILE --reply FILE [--host 127.0.0.1] [--port 0] [--path /v1/score]
 // Prints "listening on http://HOST:PORT" once it accepts connections.
 
 const fs = require('node:fs')
 const { parseArgs } = require('node:util')
 const Fastify = require('fastify')
+const { readRequestContract } = require('./request-contract')
 const addContractVocabulary = require('./vocabulary')
 
 const { values: options } = parseArgs({
   options: {
-    schema: { type: 'string' },
+    openapi: { type: 'string' },
     reply: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '0' },
     path: { type: 'string', default: '/v1/score' }
   }
 })
-if (!options.schema || !options.reply) {
-  console.error('usage: node server.js --schema FILE --reply FILE [--host H] [--port N] [--path P]')
+if (!options.openapi || !options.reply) {
+  console.error('usage: node server.js --openapi FILE --reply FILE [--host H] [--port N] [--path P]')
   process.exit(2)
 }
 
-const schema = JSON.parse(fs.readFileSync(options.schema, 'utf8'))
-const reply = fs.readFileSync(options.reply)
+let contract, reply
+try {
+  contract = readRequestContract(options.openapi, options.path)
+  reply = fs.readFileSync(options.reply)
+} catch (error) {
+  console.error(error.message)
+  process.exit(1)
+}
+const { schema, maxPayloadBytes } = contract
 
 const app = Fastify({
   logger: false,
-  // The fraud contract's request.limits.max_payload_bytes.
-  bodyLimit: 16384,
+  // Fastify's own default, 1 MiB, applies when the contract sets no limit.
+  bodyLimit: maxPayloadBytes ?? 1048576,
   ajv: {
     // Fastify's defaults coerce types and strip unknown members, which the contract rejects, so
     // both are off. allErrors reports every broken field, as modelgate's problem documents do.
