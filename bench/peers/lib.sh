@@ -19,6 +19,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# Exit on Ctrl-C and SIGTERM through the EXIT trap, so the servers stop too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 fail() {
   echo "$(basename "$0"): $*" >&2
