@@ -41,6 +41,12 @@ port="$(free_port)"
 start_server fastapi env PYTHONPATH="$peers_dir" "$python" -m fraud_fastapi.app \
   --model "$model" --host 127.0.0.1 --port "$port"
 wait_ready fastapi "http://127.0.0.1:$port/v1/score" "$body"
+# Both must do the same work: the same score (to 1e-6) and reasons for the benchmark request.
+"$python" -c 'import json, sys
+ours, peer = (json.load(open(path)) for path in sys.argv[1:])
+same = abs(ours["risk_score"] - peer["risk_score"]) <= 1e-6 and ours["reasons"] == peer["reasons"]
+sys.exit(0 if same else f"the peer scored {peer}, modelgate {ours}")' \
+  "$work/modelgate.reply" "$work/fastapi.reply"
 sweep fastapi "http://127.0.0.1:$port/v1/score" "$body" "$duration"
 stop_server
 
