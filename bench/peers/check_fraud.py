@@ -163,8 +163,14 @@ def main() -> int:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+        # modelgate exits 0 after SIGTERM. Another status, such as a sanitizer's report at exit,
+        # fails the check.
+        modelgate = processes[0]
+        if modelgate.returncode != 0:
+            problems.append(f"modelgate exited with status {modelgate.returncode} after "
+                            f"SIGTERM:\n{(Path(logs) / 'modelgate.log').read_text()}")
     for problem in problems:
-        print(f"MISMATCH {problem}", file=sys.stderr)
+        print(f"FAIL {problem}", file=sys.stderr)
     return 1 if problems else 0
 
 
