@@ -59,8 +59,14 @@ for server in "${servers[@]}"; do
     start_server modelgate "$binary" serve "$contract" --host 127.0.0.1 --port "$port" \
       --threads 1 --workers 1 --no-access-log --state-dir ""
   else
+    # The peer reports the contract's model version when the contract is served too.
+    version_option=()
+    if [ "${SKIP_MODELGATE:-0}" != 1 ]; then
+      version_option=(--model-version "$("$python" -c 'import sys, yaml
+print(yaml.safe_load(open(sys.argv[1]))["model"]["version"])' "$source_contract")")
+    fi
     start_server fastapi env PYTHONPATH="$peers_dir" "$python" -m embed_fastapi.app \
-      --model "$model" --host 127.0.0.1 --port "$port"
+      --model "$model" "${version_option[@]}" --host 127.0.0.1 --port "$port"
   fi
   wait_ready "$server" "http://127.0.0.1:$port/v1/embed" "$work/body-32.json"
   run_batches "$server" "http://127.0.0.1:$port/v1/embed"
