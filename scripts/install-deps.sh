@@ -11,6 +11,8 @@ packages=(
   libhiredis-dev redis-server
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 wrk nginx-light prometheus
+  python3-fastapi python3-pydantic python3-uvicorn python3-uvloop python3-httptools
+  python3-xgboost python3-fasttext python3-pycountry python3-yaml
   clang-format clang-tidy
 )
 

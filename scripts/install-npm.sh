@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the npm development tools pinned in package-lock.json into node_modules/ at the
 # repository root: Redocly CLI, which the unit tests run to lint `modelgate openapi` output.
-# Runs `npm ci` only when node_modules/ is missing or older than package.json or
-# package-lock.json, so it is safe to run again. Exits non-zero when the install fails.
+# Also installs bench/peers/fastify/, the fastify server of the validation benchmark, from its
+# own package-lock.json. Runs `npm ci` in a folder only when its node_modules/ is missing or
+# older than package.json or package-lock.json, so it is safe to run again. Exits non-zero
+# when an install fails.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,12 +25,19 @@ if ! node -e '
   exit 2
 fi
 
-# npm rewrites node_modules/.package-lock.json on every install.
-installed=node_modules/.package-lock.json
-if [ -f "$installed" ] && [ "$installed" -nt package.json ] &&
-  [ "$installed" -nt package-lock.json ] && [ -x node_modules/.bin/redocly ]; then
-  echo "install-npm.sh: node_modules is up to date"
-  exit 0
-fi
+# Runs `npm ci` in DIR unless DIR/node_modules is newer than its package.json and
+# package-lock.json and contains PROBE. npm rewrites node_modules/.package-lock.json on every
+# install. Usage: install_locked DIR PROBE
+install_locked() {
+  local installed="$1/node_modules/.package-lock.json"
+  if [ -f "$installed" ] && [ "$installed" -nt "$1/package.json" ] &&
+    [ "$installed" -nt "$1/package-lock.json" ] && [ -e "$1/node_modules/$2" ]; then
+    echo "install-npm.sh: $1/node_modules is up to date"
+    return 0
+  fi
+  npm ci --prefix "$1" --no-audit --no-fund
+}
 
-npm ci --no-audit --no-fund
+install_locked . .bin/redocly
+# The fastify server of bench/peers/validation.sh, with its own lock file.
+install_locked bench/peers/fastify fastify
