@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "http/client_watch.h"
+
 namespace modelgate::http {
 
 namespace beast_http = boost::beast::http;
@@ -53,8 +55,9 @@ class Handler {
   virtual ~Handler() = default;
   virtual HeaderDecision OnHeader(const RequestHeader& header) = 0;
   // Handles a complete request. Implementations must call `respond` exactly once, from any
-  // thread.
-  virtual void OnRequest(Request&& request, Responder respond) = 0;
+  // thread, unless `watch` reported the client gone: then they may drop `respond` uncalled.
+  virtual void OnRequest(Request&& request, Responder respond,
+                         std::shared_ptr<ClientWatch> watch) = 0;
   // Builds the answer to a transport failure; `header` is null when none was read.
   virtual Response OnTransportError(TransportError error, const RequestHeader* header) = 0;
 };

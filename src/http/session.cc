@@ -86,12 +86,35 @@ void Server::Session::OnBody(beast::error_code ec, std::size_t) {
   keep_alive_ = parser_->get().keep_alive();
   Request request = parser_->release();
   auto self = shared_from_this();
-  handler_.OnRequest(std::move(request), [self](Response&& response) {
-    // The handler may answer from another thread; writes happen on the session's strand.
-    asio::dispatch(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-      self->Send(std::move(response), self->keep_alive_ && !self->draining_.load());
-    });
-  });
+  watch_ = std::make_shared<ClientWatch>();
+  handler_.OnRequest(
+      std::move(request),
+      [self](Response&& response) {
+        // The handler may answer from another thread; writes happen on the session's strand.
+        asio::dispatch(self->stream_.get_executor(),
+                       [self, response = std::move(response)]() mutable {
+                         self->Send(std::move(response),
+                                    self->keep_alive_ && !self->draining_.load());
+                       });
+      },
+      watch_);
+  WatchForClose();
+}
+
+// Waits for the socket to become readable while the request is handled. Readable with nothing
+// to read means end of stream: the client left. Readable with bytes means a pipelined request,
+// which the next ReadHeader handles, so the watch ends there.
+void Server::Session::WatchForClose() {
+  if (!watch_) return;  // answered already, inside OnRequest
+  auto watch = watch_;
+  stream_.socket().async_wait(
+      asio::ip::tcp::socket::wait_read,
+      [self = shared_from_this(), watch](beast::error_code ec) {
+        if (ec == asio::error::operation_aborted || watch != self->watch_) return;
+        beast::error_code available_error;
+        std::size_t available = self->stream_.socket().available(available_error);
+        if (ec || available_error || available == 0) watch->MarkGone();
+      });
 }
 
 void Server::Session::OnReadError(beast::error_code ec, const RequestHeader* header) {
@@ -114,6 +137,12 @@ void Server::Session::OnReadError(beast::error_code ec, const RequestHeader* hea
 void Server::Session::SendAndClose(Response&& response) { Send(std::move(response), false); }
 
 void Server::Session::Send(Response&& response, bool keep_alive) {
+  if (watch_) {
+    watch_->Clear();
+    watch_ = nullptr;
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);  // ends WatchForClose's wait
+  }
   response.keep_alive(keep_alive);
   // A HEAD answer carries the Content-Length of the body it leaves out.
   if (response.find(beast_http::field::content_length) == response.end()) {

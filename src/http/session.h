@@ -26,6 +26,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   void SendContinue();
   void ReadBody();
   void OnBody(boost::beast::error_code ec, std::size_t bytes);
+  void WatchForClose();
   void OnReadError(boost::beast::error_code ec, const RequestHeader* header);
   void Send(Response&& response, bool keep_alive);
   void SendAndClose(Response&& response);
@@ -43,6 +44,7 @@ class Server::Session : public std::enable_shared_from_this<Server::Session> {
   bool keep_alive_ = true;
   bool head_request_ = false;
   std::string output_;  // the response being written, kept to reuse its capacity
+  std::shared_ptr<ClientWatch> watch_;  // of the request being handled, until its response
 };
 
 // Writes the status line, header fields and body of `response` as HTTP/1.1 wire text.

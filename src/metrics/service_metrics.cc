@@ -177,6 +177,10 @@ void ServiceMetrics::RenderSamples(Family family, std::string& out) const {
     case Family::kModelBatchRows:
       model_batch_rows_.Render("modelgate_model_batch_rows", labels_, out);
       break;
+    case Family::kDisconnects:
+      out += "modelgate_client_disconnects_total{" + labels_ + "} " +
+             std::to_string(disconnects_.load(std::memory_order_relaxed)) + "\n";
+      break;
     case Family::kLateResults:
       out += "modelgate_late_results_total{" + labels_ + "} " +
              std::to_string(late_results_.load(std::memory_order_relaxed)) + "\n";
@@ -228,6 +232,9 @@ std::string RenderAll(const std::vector<const ServiceMetrics*>& services) {
        "Response objects whose action a safety threshold set, by action."},
       {Family::kModelBatchRows, "modelgate_model_batch_rows", "histogram",
        "Rows per backend call; above 1 when dynamic batching merged requests."},
+      {Family::kDisconnects, "modelgate_client_disconnects_total", "counter",
+       "Requests whose client closed the connection while they waited in a batch; they leave "
+       "the batch unanswered."},
   };
   std::string out;
   for (const auto& header : kHeaders) {

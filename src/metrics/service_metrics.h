@@ -64,6 +64,7 @@ class ServiceMetrics {
   void CountLateResult() { late_results_.fetch_add(1, std::memory_order_relaxed); }
   void CountReplay() { replays_.fetch_add(1, std::memory_order_relaxed); }
   void CountFallback() { fallbacks_.fetch_add(1, std::memory_order_relaxed); }
+  void CountDisconnect() { disconnects_.fetch_add(1, std::memory_order_relaxed); }
   void ObserveQueueWait(double seconds) { queue_wait_.Observe(seconds); }
   // 0 closed, 1 open, 2 half-open; -1 when the contract declares no breaker.
   void SetBreakerState(int state) { breaker_state_.store(state, std::memory_order_relaxed); }
@@ -85,7 +86,8 @@ class ServiceMetrics {
     kBatchDuration,
     kLatencyTargets,
     kSafetyActions,
-    kModelBatchRows
+    kModelBatchRows,
+    kDisconnects
   };
   // Appends this service's samples of one metric family.
   void RenderSamples(Family family, std::string& out) const;
@@ -110,6 +112,7 @@ class ServiceMetrics {
   std::atomic<std::uint64_t> late_results_{0};
   std::atomic<std::uint64_t> replays_{0};
   std::atomic<std::uint64_t> fallbacks_{0};
+  std::atomic<std::uint64_t> disconnects_{0};
   Histogram queue_wait_;
   std::atomic<int> breaker_state_{-1};
   ServiceShape shape_;

@@ -1,5 +1,7 @@
 // Dynamic batching: validated requests wait in the batcher until their batch closes, then one
 // backend call serves them all and each gets its own answer.
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/post.hpp>
 
 #include "service/pipeline_state.h"
@@ -51,6 +53,24 @@ void Service::Enqueue(const std::shared_ptr<PendingRequest>& pending,
   batcher_->Add(pending->batch_group, pending->context.batch_size, pending);
   // The deadline may have passed between the check in Expire and the Add above.
   if (pending->answered.load()) Withdraw(pending);
+  if (const auto& watch = pending->context.client_watch) {
+    std::weak_ptr<PendingRequest> weak = pending;
+    watch->OnGone([this, weak] {
+      if (auto gone = weak.lock()) Disconnected(gone);
+    });
+  }
+}
+
+void Service::Disconnected(const std::shared_ptr<PendingRequest>& pending) {
+  if (!pending->Claim()) return;
+  metrics_.CountDisconnect();
+  metrics_.EndRequest();
+  spdlog::info("request {} left its batch: the client closed the connection",
+               pending->context.request_id);
+  Withdraw(pending);
+  // The responder holds the connection; dropping it lets the connection close now rather than
+  // when the deadline timer releases the request.
+  pending->respond = nullptr;
 }
 
 void Service::Withdraw(const std::shared_ptr<PendingRequest>& pending) {

@@ -169,11 +169,13 @@ http::HeaderDecision Gateway::OnHeader(const http::RequestHeader& header) {
   return decision;
 }
 
-void Gateway::OnRequest(http::Request&& request, http::Responder respond) {
+void Gateway::OnRequest(http::Request&& request, http::Responder respond,
+                        std::shared_ptr<http::ClientWatch> watch) {
   std::string_view path = PathOf({request.target().data(), request.target().size()});
   Service* service = Find(path);
   if (!service) return respond(Operational(path, request.base()));
   auto context = MakeContext(request.base());
+  context.client_watch = std::move(watch);
   service->Handle(std::move(request), std::move(context), respond);
 }
 

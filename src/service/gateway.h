@@ -20,7 +20,8 @@ class Gateway : public http::Handler {
   explicit Gateway(std::vector<std::unique_ptr<Service>> services);
 
   http::HeaderDecision OnHeader(const http::RequestHeader& header) override;
-  void OnRequest(http::Request&& request, http::Responder respond) override;
+  void OnRequest(http::Request&& request, http::Responder respond,
+                 std::shared_ptr<http::ClientWatch> watch) override;
   http::Response OnTransportError(http::TransportError error,
                                   const http::RequestHeader* header) override;
 

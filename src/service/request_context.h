@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,8 @@ struct RequestContext {
   std::string traceparent;  // W3C trace context for the response: caller's trace, our span
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   std::size_t batch_size = 0;  // length of the batch field once the body is decoded
-  std::string log_members;  // `,"name":value` members the contract lists for the access log
+  std::string log_members;
+  std::shared_ptr<http::ClientWatch> client_watch;  // reports a client that left early  // `,"name":value` members the contract lists for the access log
 };
 
 RequestContext MakeContext(const http::RequestHeader& header);

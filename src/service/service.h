@@ -122,6 +122,8 @@ class Service {
   // Takes an answered request out of the batcher, if it still waits there, and frees its slot
   // and idempotency key.
   void Withdraw(const std::shared_ptr<PendingRequest>& pending);
+  // Ends a batched request whose client closed the connection: it leaves the batch unanswered.
+  void Disconnected(const std::shared_ptr<PendingRequest>& pending);
   void RunBatch(std::vector<std::shared_ptr<PendingRequest>> batch, std::size_t rows);
   void Expire(const std::shared_ptr<PendingRequest>& pending);
   void Finish(Answer&& answer, const RequestContext& context, const http::Responder& respond);

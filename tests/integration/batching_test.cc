@@ -2,6 +2,11 @@
 // and the mock for the timing and grouping rules.
 #include <gtest/gtest.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+
 #include <chrono>
 #include <thread>
 
@@ -155,6 +160,36 @@ TEST(Batching, ExpiredRequestFreesItsSlot) {
   auto next = client.Post("/v1/embed", Texts(1, ""));
   EXPECT_EQ(next.result_int(), 200u) << next.body();
   EXPECT_EQ(Inferences(client), 1);  // the expired request never reached the model
+}
+
+TEST(Batching, ClientThatLeavesFreesItsSlot) {
+  ServerProcess server(
+      {"mock",
+       WriteTempFile("e.yaml", TextContract("constraints: {timeout_ms: 5000, max_concurrency: 1}\n"
+                                            "behavior:\n  batching: {max_batch: 4, "
+                                            "max_delay_ms: 400}\n")),
+       "--no-access-log"});
+  ASSERT_TRUE(server.Start()) << server.Stderr();
+  std::string body = Texts(1, "");
+  std::string raw = "POST /v1/embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    "Content-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+  {
+    // The client sends its request and closes the connection 50 ms later, before the answer.
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::address_v4::loopback(), server.port()});
+    boost::asio::write(socket, boost::asio::buffer(raw));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    socket.close();
+  }
+  HttpClient client(server.port());
+  auto next = client.Post("/v1/embed", body);
+  EXPECT_EQ(next.result_int(), 200u) << next.body();
+  std::string metrics = client.Get("/metrics").body();
+  EXPECT_EQ(Sample(metrics, "modelgate_client_disconnects_total{"), 1);
+  EXPECT_EQ(Sample(metrics, "modelgate_model_inferences_total{"), 1);
+  EXPECT_EQ(Sample(metrics, "modelgate_requests_in_flight{"), 0);
 }
 
 TEST(BatchMetrics, LatencyByBatchSizeAndTargets) {
