@@ -136,19 +136,38 @@ Claim Store::Begin(const std::string& key, const std::string& digest,
 }
 
 void Store::Complete(const std::string& key, StoredResponse response) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   auto found = records_.find(key);
   if (found == records_.end()) return;
   found->second.done = true;
   found->second.response = std::move(response);
   Append(key, found->second);
   if (log_lines_ > 2 * records_.size() + 1000) Compact();
+  Wake(key, lock);
 }
 
 void Store::Abandon(const std::string& key) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   auto found = records_.find(key);
   if (found != records_.end() && !found->second.done) records_.erase(found);
+  Wake(key, lock);
+}
+
+bool Store::Await(const std::string& key, std::function<void()> wake) {
+  std::lock_guard lock(mutex_);
+  auto found = records_.find(key);
+  if (found == records_.end() || found->second.done) return false;
+  waiters_[key].push_back(std::move(wake));
+  return true;
+}
+
+void Store::Wake(const std::string& key, std::unique_lock<std::mutex>& lock) {
+  auto found = waiters_.find(key);
+  if (found == waiters_.end()) return;
+  auto waiters = std::move(found->second);
+  waiters_.erase(found);
+  lock.unlock();
+  for (auto& wake : waiters) wake();
 }
 
 std::size_t Store::size() const {

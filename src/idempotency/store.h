@@ -3,10 +3,12 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace modelgate::idempotency {
 
@@ -52,6 +54,10 @@ class Store {
   void Complete(const std::string& key, StoredResponse response);
   // Forgets an in-flight record whose request failed in a way a retry can fix.
   void Abandon(const std::string& key);
+  // Registers `wake` to run once the in-flight record of `key` completes or is abandoned, on
+  // the thread that does so. Returns false, without registering, when the record is no longer
+  // in flight.
+  bool Await(const std::string& key, std::function<void()> wake);
 
   std::size_t size() const;
 
@@ -65,6 +71,8 @@ class Store {
   void Append(const std::string& key, const Record& record);
   void Compact();
   void EvictIfFull(Clock::time_point now);
+  // Runs and removes the waiters of `key`, after releasing `lock`.
+  void Wake(const std::string& key, std::unique_lock<std::mutex>& lock);
 
   std::string path_;
   std::size_t max_records_;
@@ -73,6 +81,7 @@ class Store {
   // Keys in the order they were first seen. The window is the same for every key, so this is
   // also the order they expire in, and eviction pops from the front.
   std::deque<std::string> order_;
+  std::unordered_map<std::string, std::vector<std::function<void()>>> waiters_;
   int log_fd_ = -1;
   std::size_t log_lines_ = 0;
 };

@@ -121,23 +121,38 @@ void Service::Dispatch(std::shared_ptr<PendingRequest> pending) {
          pending->expiry_context, pending->respond);
 }
 
-void Service::Run(const std::shared_ptr<PendingRequest>& pending) {
+void Service::Run(const std::shared_ptr<PendingRequest>& pending, bool again) {
   if (pending->answered.load()) {
     // The deadline passed while the request waited for a slot: pass the slot on unused.
     if (concurrency_) concurrency_->Release();
     return;
   }
   pending->started = true;
-  metrics_.ObserveQueueWait(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->dispatched)
-          .count());
+  if (!again) {
+    metrics_.ObserveQueueWait(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->dispatched)
+            .count());
+  }
   simdjson::dom::element document;
   std::string key;
   auto early = Prepare(pending->request, pending->context, document, key);
   pending->batch_size = pending->context.batch_size;
+  if (early && !early->in_flight_key.empty() &&
+      contract_.behavior.idempotency.wait_for_first && AwaitFirst(pending, early->in_flight_key)) {
+    return;
+  }
   if (early) return Deliver(pending, *std::move(early));
   if (batcher_) return Enqueue(pending, document, std::move(key));
   Deliver(pending, Infer(pending->request, document, pending->context, key));
+}
+
+bool Service::AwaitFirst(const std::shared_ptr<PendingRequest>& pending, const std::string& key) {
+  // The duplicate keeps its concurrency slot while it waits; its deadline still applies, and
+  // when the first request ends it runs again and finds the stored answer, or runs the model
+  // when the first one failed in a way a retry can fix.
+  return store_->Await(key, [this, pending] {
+    boost::asio::post(*options_.workers, [this, pending] { Run(pending, true); });
+  });
 }
 
 void Service::Deliver(const std::shared_ptr<PendingRequest>& pending, Answer&& answer) {

@@ -78,7 +78,9 @@ std::optional<Answer> Service::CheckIdempotency(const http::Request& request,
           "a request with this idempotency key is still running; retry after the Retry-After "
           "delay to get its answer");
       problem.retry_after_seconds = 1;
-      return Error("IDEMPOTENCY_CONFLICT", std::move(problem), context, version);
+      Answer conflict = Error("IDEMPOTENCY_CONFLICT", std::move(problem), context, version);
+      conflict.in_flight_key = std::move(scoped);
+      return conflict;
     }
     case idempotency::Outcome::kReused:
       break;

@@ -160,7 +160,8 @@ void Service::Handle(http::Request&& request, RequestContext context,
   if (auto rejection = Admit(request, context, deadline)) {
     return Finish(std::move(*rejection), context, respond);
   }
-  bool dispatch = options_.workers && (deadline || concurrency_ || batcher_);
+  bool dispatch = options_.workers && (deadline || concurrency_ || batcher_ ||
+                                       contract_.behavior.idempotency.wait_for_first);
   if (!dispatch) {
     auto answer = Process(request, context);
     RecordOutcome(answer, false);

@@ -50,6 +50,8 @@ struct Answer {
   std::string code;        // contract error code, empty for success
   bool model_ran = false;     // the backend was called, so the answer tells the breaker something
   bool breaker_open = false;  // rejected because the circuit breaker is open
+  // With IDEMPOTENCY_CONFLICT: the store key of the first request, which is still running.
+  std::string in_flight_key = "";
 };
 
 struct PendingRequest;  // a request handed to the worker pool, private to the service
@@ -108,7 +110,12 @@ class Service {
   std::optional<Answer> Admit(const http::Request& request, const RequestContext& context,
                               std::optional<std::chrono::milliseconds>& deadline);
   void Dispatch(std::shared_ptr<PendingRequest> pending);
-  void Run(const std::shared_ptr<PendingRequest>& pending);
+  // Runs an admitted request on a worker. `again` is set when a duplicate that waited for the
+  // first request with its idempotency key runs once more.
+  void Run(const std::shared_ptr<PendingRequest>& pending, bool again = false);
+  // Parks a duplicate until the first request with its key ends. Returns false when that request
+  // already ended.
+  bool AwaitFirst(const std::shared_ptr<PendingRequest>& pending, const std::string& key);
   // Runs the model for one request and stores the answer under its idempotency key.
   Answer Infer(const http::Request& request, simdjson::dom::element document,
                RequestContext& context, const std::string& key);

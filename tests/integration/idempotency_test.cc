@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <future>
 #include <vector>
@@ -127,6 +128,57 @@ TEST(Idempotency, ConcurrentDuplicatesRunModelOnce) {
   EXPECT_GE(ok, 1);
   HttpClient client(server.port());
   EXPECT_EQ(Inferences(client), 1u);
+}
+
+TEST(Idempotency, WaitingDuplicatesGetTheFirstAnswer) {
+  // With on_conflict: wait, duplicates in flight wait for the first request's answer instead of
+  // getting 409, and the model still runs once.
+  std::string contract = Contract();
+  contract.replace(contract.find("idempotency: true"), 17,
+                   "idempotency: {header: Idempotency-Key, on_conflict: wait}");
+  ServerProcess server({"mock", WriteTempFile("charge.yaml", contract), "--no-access-log",
+                        "--delay-ms", "300", "--threads", "2"});
+  ASSERT_TRUE(server.Start()) << server.Stderr();
+  std::vector<std::future<Response>> futures;
+  for (int i = 0; i < 8; ++i) {
+    futures.push_back(std::async(std::launch::async, [&server] {
+      HttpClient client(server.port());
+      return client.Post("/v1/charge", R"({"amount":5})", "application/json", kKey);
+    }));
+  }
+  std::vector<Response> responses;
+  for (auto& future : futures) responses.push_back(future.get());
+  int replayed = 0;
+  for (const auto& response : responses) {
+    EXPECT_EQ(response.result_int(), 200u) << response.body();
+    EXPECT_EQ(response.body(), responses[0].body());
+    replayed += response["Idempotency-Replayed"] == "true";
+  }
+  EXPECT_EQ(replayed, 7);
+  HttpClient client(server.port());
+  EXPECT_EQ(Inferences(client), 1u);
+}
+
+TEST(Idempotency, WaitingDuplicateRunsWhenFirstFails) {
+  // The first request fails with a retryable error that is not stored, so the waiting duplicate
+  // runs the model itself: with a failure rate of 1 it fails too, and the model ran twice.
+  std::string contract = Contract();
+  contract.replace(contract.find("idempotency: true"), 17,
+                   "idempotency: {header: Idempotency-Key, on_conflict: wait}");
+  contract += "errors:\n  - {code: MODEL_ERROR, status: 500, retryable: true}\n";
+  ServerProcess server({"mock", WriteTempFile("charge.yaml", contract), "--no-access-log",
+                        "--delay-ms", "200", "--failure-rate", "1", "--threads", "2"});
+  ASSERT_TRUE(server.Start()) << server.Stderr();
+  auto first = std::async(std::launch::async, [&server] {
+    HttpClient client(server.port());
+    return client.Post("/v1/charge", R"({"amount":5})", "application/json", kKey);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  HttpClient client(server.port());
+  auto second = client.Post("/v1/charge", R"({"amount":5})", "application/json", kKey);
+  EXPECT_EQ(first.get().result_int(), 500u);
+  EXPECT_EQ(second.result_int(), 500u) << second.body();
+  EXPECT_EQ(Inferences(client), 2u);
 }
 
 TEST(Idempotency, RecordsSurviveSigkill) {
