@@ -60,7 +60,7 @@ std::vector<TargetCheck> CheckTargets(const contract::Contract& contract, const 
   std::vector<TargetCheck> checks;
   AddLatencyChecks(contract, stats, false, checks);
   const auto& constraints = contract.constraints;
-  // An open-loop run below the target rate says nothing about the target, so it is not checked.
+  // An open-loop run below the target rate does not test the target, so it is not checked.
   bool rate_tested = stats.mode == "closed-loop" ||
                      (constraints.throughput_rps && stats.offered_rps >= *constraints.throughput_rps);
   if (constraints.throughput_rps && rate_tested) {

@@ -10,8 +10,8 @@ namespace modelgate::load {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
-// Error bodies larger than this are not read for their code; the limit keeps one broken server
-// from filling the client's memory.
+// A response body larger than this fails with the transport error "body limit exceeded", so one
+// broken server cannot fill the client's memory.
 constexpr std::uint64_t kResponseBodyLimit = 64 * 1024 * 1024;
 
 Connection::Connection(asio::io_context& io, asio::ip::tcp::endpoint endpoint,

@@ -16,7 +16,7 @@ namespace modelgate::load {
 namespace beast_http = boost::beast::http;
 using Request = beast_http::request<beast_http::string_body>;
 
-// What one request got back.
+// Outcome of one request.
 struct Exchange {
   unsigned status = 0;     // HTTP status; 0 when no response arrived
   std::string code;        // the problem document's `code` for an error status, when it has one

@@ -242,7 +242,7 @@ absl::StatusOr<tcp::endpoint> ResolveTarget(const client::Url& url) {
   boost::system::error_code error;
   auto results = resolver.resolve(url.host, std::to_string(url.port), error);
   if (error || results.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot resolve host '", url.host,
+    return absl::InvalidArgumentError(absl::StrCat("failed to resolve host '", url.host,
                                                    "' of --target: ", error.message()));
   }
   return results.begin()->endpoint();
@@ -264,7 +264,7 @@ absl::Status ProbeTarget(const tcp::endpoint& endpoint, const std::string& autho
                                                     "runs and accepts connections"));
   }
   if (result) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to ", authority, ": ",
+    return absl::UnavailableError(absl::StrCat("failed to connect to ", authority, ": ",
                                                result.message(),
                                                "; check --target and that the server runs"));
   }

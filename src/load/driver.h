@@ -30,12 +30,18 @@ struct DriverSettings {
   bool progress_overwrites = false;  // rewrite one terminal line instead of appending lines
 };
 
-// Runs one load phase and returns what it measured. Open loop: request i has the intended send
-// time start + i / rate, and its latency counts from then, so time spent waiting for a free
-// connection, or behind a stalled server, is part of the latency. A request still waiting for
-// a connection after the timeout is counted as the transport error "queue_timeout". The run
-// stops by itself: after the schedule (or the duration in closed loop) and the last response, or
-// at the latest at the duration plus the timeout plus one second.
+// Runs one load phase and returns what it measured.
+//
+// Open loop: request i has the intended send time start + i / rate, and its latency counts from
+// then. Time spent waiting for a free connection, or behind a stalled server, is part of the
+// latency. A request still waiting for a connection after the timeout is not sent and counts as
+// the transport error "queue_timeout".
+//
+// The run stops by itself after the schedule (or the duration in closed loop) and the last
+// response, and at the latest at the duration plus the timeout plus one second.
+//
+// NOTE: one thread makes bodies, writes requests and reads responses. When that thread is busy,
+// requests leave late (counted in `late`), and the open-loop latency includes the delay.
 RunStats Run(const DriverSettings& settings, BodySource& bodies);
 
 // Resolves the URL's host to one endpoint.

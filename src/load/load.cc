@@ -184,7 +184,8 @@ int RunLoad(const LoadOptions& options, std::ostream& out, std::ostream& err,
     std::ofstream file(options.report_path);
     file << RenderHtml(report);
     if (!file.good()) {
-      err << "modelgate load: cannot write the report to '" << options.report_path << "'\n";
+      err << "modelgate load: failed to write the report to '" << options.report_path
+          << "'; check that its folder exists and is writable\n";
       return kExitUsage;
     }
   }

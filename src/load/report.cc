@@ -50,6 +50,7 @@ void WriteStatsJson(const RunStats& stats, json::Writer& writer) {
   writer.Member("connections_opened", static_cast<std::size_t>(stats.connections_opened));
   writer.Member("achieved_rps", stats.achieved_rps());
   writer.Member("success_rps", stats.success_rps());
+
   writer.Key("latency_ms");
   writer.BeginObject();
   for (double percentile : kReportedPercentiles) {
@@ -58,6 +59,7 @@ void WriteStatsJson(const RunStats& stats, json::Writer& writer) {
   writer.Member("max", static_cast<double>(stats.latency.max_micros()) / 1000);
   writer.Member("mean", stats.latency.mean_micros() / 1000);
   writer.EndObject();
+
   writer.Key("latency_ms_by_batch");
   writer.BeginObject();
   for (const auto& [batch, histogram] : stats.latency_by_batch) {
@@ -70,12 +72,14 @@ void WriteStatsJson(const RunStats& stats, json::Writer& writer) {
     writer.EndObject();
   }
   writer.EndObject();
+
   for (const auto* errors : {&stats.http_errors, &stats.transport_errors}) {
     writer.Key(errors == &stats.http_errors ? "http_errors" : "transport_errors");
     writer.BeginObject();
     for (const auto& [name, count] : *errors) writer.Member(name, static_cast<std::size_t>(count));
     writer.EndObject();
   }
+
   writer.Key("series");
   writer.BeginArray();
   for (const auto& sample : stats.series) {
@@ -125,11 +129,13 @@ void WriteText(const LoadReport& report, std::ostream& out) {
     out << absl::StrFormat("mode closed-loop: %d connections for %g s", stats.concurrency,
                            stats.duration_s);
   }
+
   out << absl::StrFormat(", %d sent, %d late to send, max %d in flight, %d connections opened\n",
                          stats.sent, stats.late, stats.max_in_flight, stats.connections_opened);
   out << absl::StrFormat("achieved %.1f rps (%.1f rps with 2xx), %d responses in %.2f s\n",
                          stats.achieved_rps(), stats.success_rps(), stats.responses,
                          stats.elapsed_s);
+
   out << "latency:";
   for (double percentile : kReportedPercentiles) {
     out << " " << PercentileLabel(percentile) << " " << FormatMs(stats.latency.PercentileMicros(percentile));
@@ -144,6 +150,7 @@ void WriteText(const LoadReport& report, std::ostream& out) {
     }
   }
   WriteErrorsText(stats, out);
+
   if (report.price_per_hour) {
     auto cost = CostPer1k(*report.price_per_hour, report.sweep && report.best_rate
                                                       ? *report.best_rate
@@ -166,6 +173,7 @@ std::string RenderJson(const LoadReport& report) {
   writer.Member("run_id", report.run_id);
   writer.Key("run");
   WriteStatsJson(report.stats, writer);
+
   writer.Key("checks");
   writer.BeginArray();
   for (const auto& check : report.checks) {
@@ -182,6 +190,7 @@ std::string RenderJson(const LoadReport& report) {
   writer.EndArray();
   writer.Member("passed", AllPassed(report.checks));
   if (report.price_per_hour) writer.Member("price_per_hour", *report.price_per_hour);
+
   if (report.sweep) {
     writer.Key("sweep");
     writer.BeginObject();

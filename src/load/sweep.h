@@ -15,14 +15,14 @@ struct SweepPlan {
   double max = 0;
 };
 
-// Lists the rates of a plan; an error names the option to fix when a rate is not positive, the
-// step is not positive, max is below start, or the plan has more than `max_steps` rates.
+// Lists the rates of a plan. The error names the option to fix when start or step is not
+// positive, max is below start, or the plan has more than `max_steps` rates.
 absl::StatusOr<std::vector<double>> SweepRates(const SweepPlan& plan, std::size_t max_steps = 1000);
 
-// Tries the rates in ascending order with `meets`, stopping at the first rate that fails, and
-// returns the index of the last rate that met the targets; nullopt when the first one failed.
-// Rates after the first failure are not tried: a server that misses its p95 at one rate is
-// assumed to miss it at higher rates too.
+// Tries the rates in ascending order with `meets` and stops at the first rate that fails.
+// Returns the index of the last rate that met the targets, or nullopt when the first one failed.
+// Rates after the first failure are not tried, because a server that misses its p95 at one rate
+// is assumed to miss it at higher rates too.
 std::optional<std::size_t> HighestPassingRate(const std::vector<double>& rates,
                                               const std::function<bool(double)>& meets);
 
