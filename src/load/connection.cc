@@ -14,21 +14,20 @@ namespace beast = boost::beast;
 // broken server cannot fill the client's memory.
 constexpr std::uint64_t kResponseBodyLimit = 64 * 1024 * 1024;
 
-Connection::Connection(asio::io_context& io, asio::ip::tcp::endpoint endpoint,
-                       std::chrono::milliseconds timeout)
-    : io_(io), endpoint_(endpoint), timeout_(timeout) {}
+Connection::Connection(asio::io_context& io, asio::ip::tcp::endpoint endpoint)
+    : io_(io), endpoint_(endpoint) {}
 
-void Connection::Send(Request request, Callback done) {
+void Connection::Send(Request request, std::chrono::nanoseconds timeout, Callback done) {
   request_ = std::move(request);
   done_ = std::move(done);
   if (stream_) {
-    stream_->expires_after(timeout_);
+    stream_->expires_after(timeout);
     Write();
     return;
   }
   stream_.emplace(io_);
   buffer_.clear();
-  stream_->expires_after(timeout_);
+  stream_->expires_after(timeout);
   ++connects_;
   stream_->async_connect(endpoint_, [this](const beast::error_code& error) {
     if (error) return Fail(error);

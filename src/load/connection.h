@@ -30,12 +30,11 @@ class Connection {
  public:
   using Callback = std::function<void(Exchange)>;
 
-  Connection(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint,
-             std::chrono::milliseconds timeout);
+  Connection(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint);
 
-  // Sends `request` and calls `done` once with the outcome. The timeout covers connecting,
-  // writing and reading the whole response.
-  void Send(Request request, Callback done);
+  // Sends `request` and calls `done` once with the outcome. `timeout` covers connecting, writing
+  // and reading the whole response.
+  void Send(Request request, std::chrono::nanoseconds timeout, Callback done);
   // Closes the socket, so a pending request completes with the failure "aborted".
   void Close();
   std::uint64_t connects() const { return connects_; }
@@ -47,7 +46,6 @@ class Connection {
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::endpoint endpoint_;
-  std::chrono::milliseconds timeout_;
   std::optional<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;
   Request request_;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -136,8 +137,7 @@ Connection* LoadRun::TakeConnection() {
 }
 
 Connection* LoadRun::AddConnection() {
-  connections_.push_back(
-      std::make_unique<Connection>(io_, settings_.endpoint, settings_.timeout));
+  connections_.push_back(std::make_unique<Connection>(io_, settings_.endpoint));
   return connections_.back().get();
 }
 
@@ -146,8 +146,12 @@ void LoadRun::SendOn(Connection* connection, Pending pending) {
   std::size_t batch_size = body.batch_size;
   // A closed loop measures from the write, as wrk does, so making the body is not latency.
   if (!open_loop()) pending.intended = Clock::now();
-  recorder_.OnSend(Clock::now() - pending.intended);
-  connection->Send(MakeRequest(std::move(body)),
+  auto waited = Clock::now() - pending.intended;
+  recorder_.OnSend(waited);
+  // The timeout counts from the intended send time, so queueing for a connection uses it up.
+  auto remaining = std::max<std::chrono::nanoseconds>(settings_.timeout - waited,
+                                                      std::chrono::milliseconds(1));
+  connection->Send(MakeRequest(std::move(body)), remaining,
                    [this, connection, pending, batch_size](Exchange exchange) {
                      recorder_.OnDone(Clock::now() - pending.intended, batch_size, exchange);
                      Release(connection);

@@ -187,6 +187,24 @@ TEST(LoadErrors, MaxErrorRateInsideAndOutside) {
   EXPECT_EQ(outside.exit_code, 1) << outside.output;
 }
 
+TEST(LoadTimeout, CountedAsTransportError) {
+  auto server = StartMock({"--delay-ms", "300"});
+  ASSERT_NE(server, nullptr);
+  simdjson::dom::parser parser;
+  auto shorter = RunLoad({GenerousContract(), "--target", Target(*server), "--rate", "10",
+                          "--duration", "1", "--timeout-ms", "150"},
+                         parser);
+  EXPECT_EQ(shorter.exit_code, 1) << shorter.output;
+  EXPECT_EQ(Count(shorter.json, "/run/transport_errors/timeout"), 10u);
+  EXPECT_EQ(Count(shorter.json, "/run/responses"), 0u);
+  simdjson::dom::parser longer_parser;
+  auto longer = RunLoad({GenerousContract(), "--target", Target(*server), "--rate", "10",
+                         "--duration", "1", "--timeout-ms", "3000"},
+                        longer_parser);
+  EXPECT_EQ(longer.exit_code, 0) << longer.output;
+  EXPECT_EQ(Count(longer.json, "/run/succeeded"), 10u);
+}
+
 TEST(LoadBodiesFile, SendsEachLine) {
   auto server = StartMock();
   ASSERT_NE(server, nullptr);
