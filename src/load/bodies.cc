@@ -20,7 +20,10 @@ void WriteReplacing(simdjson::dom::element element, std::span<const std::string>
     case simdjson::dom::element_type::OBJECT: {
       writer.BeginObject();
       bool replaced = false;
-      for (auto [key, member] : element.get_object().value_unsafe()) {
+      // The object is kept in a variable, because iterating get_object().value_unsafe() directly
+      // would reference a temporary that ends before the loop body runs.
+      simdjson::dom::object object = element.get_object().value_unsafe();
+      for (auto [key, member] : object) {
         writer.Key(key);
         bool on_path = !path.empty() && key == path.front();
         if (on_path && path.size() == 1) {
@@ -35,13 +38,15 @@ void WriteReplacing(simdjson::dom::element element, std::span<const std::string>
       writer.EndObject();
       return;
     }
-    case simdjson::dom::element_type::ARRAY:
+    case simdjson::dom::element_type::ARRAY: {
       writer.BeginArray();
-      for (auto item : element.get_array().value_unsafe()) {
+      simdjson::dom::array array = element.get_array().value_unsafe();
+      for (auto item : array) {
         WriteReplacing(item, path.subspan(0, 0), value, writer);
       }
       writer.EndArray();
       return;
+    }
     case simdjson::dom::element_type::STRING:
       writer.String(element.get_string().value_unsafe());
       return;
