@@ -42,8 +42,7 @@ TEST(ConformanceReport, JsonHasSummaryAndEvidence) {
 
 TEST(ConformanceReport, JunitEscapesMarkupAndControls) {
   auto xml = RenderJunit(SampleResults(), "modelgate test <c>");
-  EXPECT_NE(xml.find(R"(<testsuites name="modelgate test &lt;c&gt;">)"), std::string::npos)
-      << xml;
+  EXPECT_NE(xml.find(R"(<testsuites name="modelgate test &lt;c&gt;">)"), std::string::npos) << xml;
   EXPECT_NE(xml.find(R"(name="invalid/bound/amount&lt;minimum")"), std::string::npos) << xml;
   EXPECT_NE(xml.find("got 200 &amp; &quot;more&quot;"), std::string::npos) << xml;
   EXPECT_EQ(xml.find('\x01'), std::string::npos) << xml;

@@ -63,13 +63,10 @@ TEST(ContractTestServe, FraudServePasses) {
   EXPECT_EQ(RunTest(contract, server.port(), kFastGroups, output), 0) << output;
   EXPECT_NE(output.find(CheckJson("valid/example-1", "pass")), std::string::npos) << output;
   EXPECT_NE(output.find(CheckJson("invalid/bound/amount<minimum", "pass")), std::string::npos);
-  EXPECT_NE(output.find(CheckJson("invalid/payload>max_payload_bytes", "pass")),
-            std::string::npos);
-  EXPECT_NE(output.find(CheckJson("valid/payload=max_payload_bytes", "pass")),
-            std::string::npos);
+  EXPECT_NE(output.find(CheckJson("invalid/payload>max_payload_bytes", "pass")), std::string::npos);
+  EXPECT_NE(output.find(CheckJson("valid/payload=max_payload_bytes", "pass")), std::string::npos);
   EXPECT_NE(output.find(CheckJson("semantics/idempotent-replay", "pass")), std::string::npos);
-  EXPECT_NE(output.find(CheckJson("semantics/idempotency-key-reused", "pass")),
-            std::string::npos);
+  EXPECT_NE(output.find(CheckJson("semantics/idempotency-key-reused", "pass")), std::string::npos);
   EXPECT_NE(output.find(R"("failed":0)"), std::string::npos);
 }
 
@@ -99,19 +96,48 @@ TEST(ContractTestServe, BurstIsThrottled) {
 }
 
 TEST(ContractTestServe, LatencyWithinLooseTargets) {
-  std::string contract =
-      FraudContractWith({{"latency_ms: {p50: 20, p95: 80, p99: 110}",
-                          "latency_ms: {p50: 5000, p95: 8000, p99: 9000}"}});
+  std::string contract = FraudContractWith({{"latency_ms: {p50: 20, p95: 80, p99: 110}",
+                                             "latency_ms: {p50: 5000, p95: 8000, p99: 9000}"}});
   ServerProcess server({"serve", contract, "--no-access-log"});
   ASSERT_TRUE(server.Start()) << server.Stderr();
   std::string output;
   int status = RunTest(contract, server.port(),
-                       {"--skip", "valid,invalid,semantics,burst", "--slo-requests", "20"},
-                       output);
+                       {"--skip", "valid,invalid,semantics,burst", "--slo-requests", "20"}, output);
   EXPECT_EQ(status, 0) << output;
   for (const char* check : {"slo/latency/p50", "slo/latency/p95", "slo/latency/p99"}) {
     EXPECT_NE(output.find(std::string("PASS  ") + check), std::string::npos) << output;
   }
+}
+
+// The fraud contract with a deprecation that ends in 2099 and names v2 as the successor.
+std::string DeprecatedFraudContract() {
+  std::string text = ReadText(RelaxedFraudContract());
+  text += "\ndeprecation:\n  sunset: \"2099-06-30\"\n  successor: v2\n";
+  return WriteTempFile("contract.yaml", text);
+}
+
+TEST(ContractTestServe, DeprecationHeadersPass) {
+  std::string contract = DeprecatedFraudContract();
+  ServerProcess server({"serve", contract, "--no-access-log"});
+  ASSERT_TRUE(server.Start()) << server.Stderr();
+  std::string output;
+  int status = RunTest(contract, server.port(), {"--skip", "valid,invalid,slo,burst"}, output);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("PASS  semantics/deprecation-headers"), std::string::npos) << output;
+}
+
+TEST(ContractTestPeer, MissingDeprecationHeadersFail) {
+  // The peer sends no deprecation headers, which a deprecated contract requires.
+  PythonPeer peer({});
+  ASSERT_TRUE(peer.Start()) << peer.Output();
+  std::string output;
+  int status = RunTest(DeprecatedFraudContract(), peer.port(),
+                       {"--skip", "valid,invalid,slo,burst"}, output);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("FAIL  semantics/deprecation-headers"), std::string::npos) << output;
+  EXPECT_NE(output.find("header Deprecation is missing"), std::string::npos) << output;
+  EXPECT_NE(output.find("header Sunset is missing"), std::string::npos) << output;
+  EXPECT_NE(output.find("rel=\"successor-version\" is missing"), std::string::npos) << output;
 }
 
 TEST(ContractTestPeer, CorrectPeerPasses) {
@@ -160,8 +186,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(ContractTestPeer, MissingRetryAfterFailsBurst) {
   std::string contract = LowRateFraudContract();
-  PythonPeer peer({"--fault", "missing-retry-after", "--rps", "5", "--burst", "10",
-                   "--burst-window-s", "1"});
+  PythonPeer peer(
+      {"--fault", "missing-retry-after", "--rps", "5", "--burst", "10", "--burst-window-s", "1"});
   ASSERT_TRUE(peer.Start()) << peer.Output();
   std::string output;
   int status = RunTest(contract, peer.port(),
@@ -180,8 +206,7 @@ TEST(ContractTestPeer, SlowPeerFailsLatency) {
   ASSERT_TRUE(peer.Start()) << peer.Output();
   std::string output;
   int status = RunTest(RelaxedFraudContract(), peer.port(),
-                       {"--skip", "valid,invalid,semantics,burst", "--slo-requests", "5"},
-                       output);
+                       {"--skip", "valid,invalid,semantics,burst", "--slo-requests", "5"}, output);
   EXPECT_EQ(status, 1) << output;
   EXPECT_NE(output.find("FAIL  slo/latency/p50"), std::string::npos) << output;
 }
@@ -220,8 +245,8 @@ TEST(ContractTestUsage, BadContractIsUsageError) {
 
 TEST(ContractTestUsage, BadTargetIsUsageError) {
   std::string output;
-  int status = RunCommand({"test", RelaxedFraudContract(), "--target", "https://127.0.0.1:1"}, "",
-                          output);
+  int status =
+      RunCommand({"test", RelaxedFraudContract(), "--target", "https://127.0.0.1:1"}, "", output);
   EXPECT_EQ(status, 2) << output;
   EXPECT_NE(output.find("https is not supported"), std::string::npos) << output;
 }
