@@ -49,8 +49,8 @@ int Test(TestOptions& options) {
   }
 
   auto results = conformance::RunSuite(*contract, *target, options.suite);
-  std::cout << conformance::RenderReport(results, options.format, options.contract,
-                                         options.target, options.suite.seed);
+  std::cout << conformance::RenderReport(results, options.format, options.contract, options.target,
+                                         options.suite.seed);
   if (!options.junit.empty()) {
     std::ofstream junit(options.junit, std::ios::binary);
     junit << conformance::RenderJunit(results, "modelgate test " + options.contract);
@@ -100,8 +100,7 @@ void AddTestCommand(CLI::App& app) {
       ->default_val(8)
       ->check(CLI::Range(1, 64));
   command
-      ->add_option("--burst-seconds", options->burst_seconds,
-                   "Time limit of the burst in seconds")
+      ->add_option("--burst-seconds", options->burst_seconds, "Time limit of the burst in seconds")
       ->default_val(5)
       ->check(CLI::Range(1, 60));
   command

@@ -4,12 +4,11 @@
 #include <absl/strings/str_cat.h>
 
 #include <algorithm>
-#include <cctype>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 
 namespace modelgate::client {
 
@@ -58,8 +57,8 @@ HttpClient::HttpClient(Url url, std::chrono::milliseconds timeout)
 HttpClient::~HttpClient() = default;
 
 absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
-  beast_http::request<beast_http::string_body> message(
-      beast_http::string_to_verb(request.method), request.target, 11);
+  beast_http::request<beast_http::string_body> message(beast_http::string_to_verb(request.method),
+                                                       request.target, 11);
   message.set(beast_http::field::host, url_.authority());
   for (const auto& [name, value] : request.headers) message.set(name, value);
   message.body() = request.body;

@@ -3,7 +3,6 @@
 #include <absl/status/statusor.h>
 
 #include <boost/beast/http.hpp>
-
 #include <chrono>
 #include <memory>
 #include <string>

@@ -64,8 +64,10 @@ void SendBurst(Session& session, const client::HttpRequest& request, long max_re
       if (state.first_failure) continue;
       state.first_failure.emplace();
       state.first_failure->request = target_request;
-      if (response.ok()) state.first_failure->response = *response;
-      else state.first_failure->messages.push_back(std::string(response.status().message()));
+      if (response.ok())
+        state.first_failure->response = *response;
+      else
+        state.first_failure->messages.push_back(std::string(response.status().message()));
     } else if (response->status == 429 && !state.first_throttled) {
       state.throttled = true;
       state.first_throttled.emplace();
@@ -96,15 +98,14 @@ void RunBurst(Session& session) {
   auto deadline = start + session.options.burst_time_limit;
   std::vector<std::thread> threads;
   for (int i = 0; i < connections; ++i) {
-    threads.emplace_back(
-        [&] { SendBurst(session, request, max_requests, deadline, state); });
+    threads.emplace_back([&] { SendBurst(session, request, max_requests, deadline, state); });
   }
   for (auto& thread : threads) thread.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   long sent = std::min(state.sent.load(), max_requests);
   std::string detail = absl::StrFormat(
-      "sent %d requests on %d connections in %.2f s; the declared envelope admits %.0f",
-      sent, connections, elapsed, envelope.Admitted(elapsed));
+      "sent %d requests on %d connections in %.2f s; the declared envelope admits %.0f", sent,
+      connections, elapsed, envelope.Admitted(elapsed));
 
   if (state.first_throttled) {
     CheckResult result = *std::move(state.first_throttled);
@@ -118,13 +119,13 @@ void RunBurst(Session& session) {
     CheckResult result = *std::move(state.first_failure);
     result.name = name;
     result.detail = detail;
-    return session.Record(std::move(result),
-                          {"a request of the burst failed other than with 429"});
+    return session.Record(std::move(result), {"a request of the burst failed other than with 429"});
   }
   // In-flight requests on each connection may have been admitted before the limiter saw them.
   if (sent <= envelope.Admitted(elapsed) + connections) {
-    return session.Skip(name, detail + "; the target responded too slowly to exceed the rate, "
-                                       "so the limit was not probed");
+    return session.Skip(name, detail +
+                                  "; the target responded too slowly to exceed the rate, "
+                                  "so the limit was not probed");
   }
   CheckResult result;
   result.name = name;

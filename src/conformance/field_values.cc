@@ -15,8 +15,8 @@ void ForEachField(const std::vector<contract::Field>& fields, const std::string&
     path.push_back(field.name);
     visit(field, path, base);
     // The members of objects in an array are probed in its first item, when the base has one.
-    if (field.type == contract::FieldType::kArray && field.items &&
-        !field.items->fields.empty() && ValueAt(base, path)) {
+    if (field.type == contract::FieldType::kArray && field.items && !field.items->fields.empty() &&
+        ValueAt(base, path)) {
       Path first = path;
       first.push_back("0");
       if (ValueAt(base, first)) ForEachField(field.items->fields, base, visit, first);

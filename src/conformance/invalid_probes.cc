@@ -32,8 +32,10 @@ class InvalidBuilder {
     std::string pointer = Pointer(path);
     if (field.required) Add("missing" + pointer, base, path, std::nullopt);
     Add("type" + pointer, base, path, WrongTypeValue(field));
-    if (field.minimum) Add("bound" + pointer + "<minimum", base, path, Below(field, *field.minimum));
-    if (field.maximum) Add("bound" + pointer + ">maximum", base, path, Above(field, *field.maximum));
+    if (field.minimum)
+      Add("bound" + pointer + "<minimum", base, path, Below(field, *field.minimum));
+    if (field.maximum)
+      Add("bound" + pointer + ">maximum", base, path, Above(field, *field.maximum));
     if (!field.enum_values.empty() && field.type == contract::FieldType::kString) {
       Add("enum" + pointer, base, path, "\"not-a-declared-member\"");
     }
@@ -92,8 +94,8 @@ void AddBodyProbes(RequestFactory& factory, InvalidBuilder& builder) {
 
   auto plain = valid;
   plain.headers.front().second = "text/plain";
-  builder.Push({"invalid/content-type", plain,
-                {false, contract.FindError("UNSUPPORTED_MEDIA_TYPE"), ""}});
+  builder.Push(
+      {"invalid/content-type", plain, {false, contract.FindError("UNSUPPORTED_MEDIA_TYPE"), ""}});
 
   auto max_bytes = contract.request.limits.max_payload_bytes;
   if (!max_bytes) return;
@@ -101,7 +103,8 @@ void AddBodyProbes(RequestFactory& factory, InvalidBuilder& builder) {
   auto over = factory.Fresh(factory.baseline());
   if (over.body.size() <= *max_bytes) {
     over.body.append(*max_bytes + 1 - over.body.size(), ' ');
-    builder.Push({"invalid/payload>max_payload_bytes", over,
+    builder.Push({"invalid/payload>max_payload_bytes",
+                  over,
                   {false, contract.FindError("PAYLOAD_TOO_LARGE"), ""}});
   }
 }

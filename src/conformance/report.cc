@@ -129,11 +129,21 @@ std::string XmlEscape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
           out += "\xEF\xBF\xBD";
@@ -177,9 +187,9 @@ std::string RenderJunit(const std::vector<CheckResult>& results, std::string_vie
       summary.skipped += result->outcome == Outcome::kSkip;
       seconds += result->seconds;
     }
-    absl::StrAppend(&out, "  <testsuite name=\"", XmlEscape(group), "\" tests=\"",
-                    members.size(), "\" failures=\"", summary.failed, "\" errors=\"0\" skipped=\"",
-                    summary.skipped, "\" time=\"", absl::StrFormat("%.3f", seconds), "\">\n");
+    absl::StrAppend(&out, "  <testsuite name=\"", XmlEscape(group), "\" tests=\"", members.size(),
+                    "\" failures=\"", summary.failed, "\" errors=\"0\" skipped=\"", summary.skipped,
+                    "\" time=\"", absl::StrFormat("%.3f", seconds), "\">\n");
     for (const auto* result : members) {
       absl::StrAppend(&out, "    <testcase classname=\"", XmlEscape(group), "\" name=\"",
                       XmlEscape(result->name), "\" time=\"",
@@ -193,9 +203,8 @@ std::string RenderJunit(const std::vector<CheckResult>& results, std::string_vie
                         "\"/>\n    </testcase>\n");
       } else {
         absl::StrAppend(&out, ">\n      <failure message=\"",
-                        XmlEscape(result->messages.empty() ? "" : result->messages.front()),
-                        "\">", XmlEscape(messages + Evidence(*result)),
-                        "</failure>\n    </testcase>\n");
+                        XmlEscape(result->messages.empty() ? "" : result->messages.front()), "\">",
+                        XmlEscape(messages + Evidence(*result)), "</failure>\n    </testcase>\n");
       }
     }
     out += "  </testsuite>\n";

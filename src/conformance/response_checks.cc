@@ -22,10 +22,10 @@ void CheckProblemMembers(const contract::ErrorSpec& error, const std::string& po
   }
   bool retryable = false;
   if (body["retryable"].get(retryable) || retryable != error.retryable) {
-    out.push_back(absl::StrCat("problem member \"retryable\" must be ",
-                               error.retryable ? "true" : "false", " for ", error.code, ", got ",
-                               body["retryable"].error() ? "none"
-                                                         : simdjson::minify(body["retryable"])));
+    out.push_back(
+        absl::StrCat("problem member \"retryable\" must be ", error.retryable ? "true" : "false",
+                     " for ", error.code, ", got ",
+                     body["retryable"].error() ? "none" : simdjson::minify(body["retryable"])));
   }
   std::int64_t status = 0;
   if (body["status"].get(status) || status != error.status) {

@@ -22,7 +22,7 @@ struct CheckResult {
   std::string detail;  // what was measured, for any outcome, such as a percentile
   client::HttpRequest request;
   std::optional<client::HttpResponse> response;  // empty when the exchange failed
-  double seconds = 0;  // time the check took
+  double seconds = 0;                            // time the check took
 
   std::string_view group() const { return std::string_view(name).substr(0, name.find('/')); }
 };

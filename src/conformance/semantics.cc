@@ -65,8 +65,9 @@ void CheckKeyReuse(Session& session) {
   auto request = session.factory.Fresh(session.factory.baseline());
   auto other = OtherBodySameKey(session.contract, request);
   if (!other) {
-    return session.Skip(name, "no second valid body found: the request has no optional field "
-                              "and no bounded number besides the key");
+    return session.Skip(name,
+                        "no second valid body found: the request has no optional field "
+                        "and no bounded number besides the key");
   }
   auto first = session.Send(name, request);
   if (!first.response) return session.Record(std::move(first), {});
@@ -126,8 +127,10 @@ void CheckDeprecation(Session& session) {
     }
     if (!deprecation.successor.empty() &&
         !absl::StrContains(response.Header("Link"), "rel=\"successor-version\"")) {
-      messages.push_back("header Link with rel=\"successor-version\" is missing; the contract "
-                         "names successor " + deprecation.successor);
+      messages.push_back(
+          "header Link with rel=\"successor-version\" is missing; the contract "
+          "names successor " +
+          deprecation.successor);
     }
   }
   session.Record(std::move(result), std::move(messages));

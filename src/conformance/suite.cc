@@ -55,8 +55,7 @@ CheckResult Session::Send(std::string name, const client::HttpRequest& request) 
     start = std::chrono::steady_clock::now();
     response = client.Send(result.request);
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (response.ok()) {
     result.response = *std::move(response);
   } else {
@@ -110,9 +109,9 @@ absl::Status CheckReachable(const client::Url& target, std::chrono::milliseconds
   request.target = target.Target("/");
   auto response = probe.Send(request);
   if (response.ok()) return absl::OkStatus();
-  return absl::UnavailableError(
-      absl::StrCat("target http://", target.authority(), " is not usable: ",
-                   response.status().message(), "; start the service or fix --target"));
+  return absl::UnavailableError(absl::StrCat("target http://", target.authority(),
+                                             " is not usable: ", response.status().message(),
+                                             "; start the service or fix --target"));
 }
 
 }  // namespace modelgate::conformance

@@ -17,9 +17,9 @@ class ValidBuilder {
     auto document = Edit(base, path, value);
     if (!document.ok()) return;
     bool keep_key = IsKeyField(factory_.contract(), path);
-    probes_.push_back(
-        {"valid/" + std::move(name), keep_key ? factory_.Raw(*document) : factory_.Fresh(*document),
-         {}});
+    probes_.push_back({"valid/" + std::move(name),
+                       keep_key ? factory_.Raw(*document) : factory_.Fresh(*document),
+                       {}});
   }
 
   void Field(const contract::Field& field, const Path& path, const std::string& base) {
@@ -37,8 +37,10 @@ class ValidBuilder {
       Add("boolean" + pointer + "=true", base, path, "true");
       Add("boolean" + pointer + "=false", base, path, "false");
     }
-    if (field.minimum) Add("bound" + pointer + "=minimum", base, path, NumberText(field, *field.minimum));
-    if (field.maximum) Add("bound" + pointer + "=maximum", base, path, NumberText(field, *field.maximum));
+    if (field.minimum)
+      Add("bound" + pointer + "=minimum", base, path, NumberText(field, *field.minimum));
+    if (field.maximum)
+      Add("bound" + pointer + "=maximum", base, path, NumberText(field, *field.maximum));
     Lengths(field, path, base, pointer, seed);
   }
 
@@ -71,7 +73,8 @@ std::vector<Probe> ValidProbes(RequestFactory& factory) {
     bool header_key = contract.behavior.idempotency.enabled &&
                       contract.behavior.idempotency.source == contract::IdempotencySource::kHeader;
     probes.push_back({absl::StrCat("valid/example-", i + 1),
-                      header_key ? factory.Fresh(example) : factory.Raw(example), {}});
+                      header_key ? factory.Fresh(example) : factory.Raw(example),
+                      {}});
   }
   if (contract.examples_json.empty()) {
     probes.push_back({"valid/generated", factory.Fresh(factory.baseline()), {}});
