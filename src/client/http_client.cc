@@ -76,6 +76,15 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
 
 absl::StatusOr<HttpResponse> HttpClient::Exchange(
     const beast_http::request<beast_http::string_body>& message) {
+  // tcp_stream applies its time limit to asynchronous operations only, so each step starts one
+  // and runs the io_context until it completes or times out.
+  auto run = [this](auto start) {
+    beast::error_code result;
+    start([&result](beast::error_code error, auto&&...) { result = error; });
+    connection_->io.restart();
+    connection_->io.run();
+    return result;
+  };
   beast::error_code error;
   const char* step = "connect to";
   if (!connection_) {
@@ -84,24 +93,26 @@ absl::StatusOr<HttpResponse> HttpClient::Exchange(
     auto endpoints = resolver.resolve(url_.host, std::to_string(url_.port), error);
     if (!error) {
       connection_->stream.expires_after(timeout_);
-      connection_->stream.connect(endpoints, error);
+      error = run([&](auto handler) { connection_->stream.async_connect(endpoints, handler); });
     }
   }
   beast::error_code write_error;
   if (!error) {
-    step = "send to";
     connection_->stream.expires_after(timeout_);
-    beast_http::write(connection_->stream, message, write_error);
+    write_error =
+        run([&](auto handler) { beast_http::async_write(connection_->stream, message, handler); });
   }
   beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(kMaxResponseBytes);
   // A server may respond before it has read the whole body, such as a 413 sent on seeing
   // Content-Length, and close the connection, so the response is read even after a failed write.
   if (!error && write_error != beast::error::timeout) {
-    beast_http::read(connection_->stream, connection_->buffer, parser, error);
     step = "read the response from";
+    error = run([&](auto handler) {
+      beast_http::async_read(connection_->stream, connection_->buffer, parser, handler);
+    });
   }
-  if (error && write_error) {
+  if (write_error && (error || write_error == beast::error::timeout)) {
     error = write_error;
     step = "send to";
   }
