@@ -211,6 +211,18 @@ TEST(ContractTestPeer, SlowPeerFailsLatency) {
   EXPECT_NE(output.find("FAIL  slo/latency/p50"), std::string::npos) << output;
 }
 
+TEST(ContractTestPeer, ExchangeTimeoutFailsCheck) {
+  // The peer waits 50 ms before each POST response, longer than the 10 ms exchange limit.
+  PythonPeer peer({"--fault", "slow"});
+  ASSERT_TRUE(peer.Start()) << peer.Output();
+  std::string output;
+  int status = RunTest(RelaxedFraudContract(), peer.port(),
+                       {"--skip", "invalid,semantics,slo,burst", "--timeout-ms", "10"}, output);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find("FAIL  valid/example-1"), std::string::npos) << output;
+  EXPECT_NE(output.find("(no response within 10 ms)"), std::string::npos) << output;
+}
+
 TEST(ContractTestPeer, JunitReportListsFailures) {
   PythonPeer peer({"--fault", "wrong-status"});
   ASSERT_TRUE(peer.Start()) << peer.Output();
