@@ -105,7 +105,7 @@ void AddTestCommand(CLI::App& app) {
       ->check(CLI::Range(1, 60));
   command
       ->add_option("--timeout-ms", options->timeout_ms,
-                   "Time limit of each exchange in milliseconds")
+                   "Time limit of each step of an exchange (connect, send, read) in milliseconds")
       ->default_val(5000)
       ->check(CLI::Range(1, 600000));
   command->callback([options] { SetExitCode(Test(*options)); });

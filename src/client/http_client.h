@@ -33,8 +33,8 @@ struct HttpResponse {
 };
 
 // A blocking HTTP/1.1 client for one target. It keeps its connection alive between exchanges,
-// reconnects after the server closes it, and limits every exchange (connect, write and read) to
-// `timeout`. Not thread-safe: use one client per thread.
+// reconnects after the server closes it, and limits each step of an exchange (connect, write,
+// read) to `timeout`. Not thread-safe: use one client per thread.
 class HttpClient {
  public:
   HttpClient(Url url, std::chrono::milliseconds timeout);

@@ -14,9 +14,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The rate envelope as modelgate's limiter enforces it: a sustained bucket that holds one second
-// of throughput plus (burst - throughput) x window, and with a burst a second bucket that holds
-// one second of the burst rate. Admitted(t) is the most requests a fresh limiter admits in t s.
+// The rate envelope as modelgate's limiter (src/admission/rate_limiter.h) enforces it. A
+// sustained bucket contains one second of throughput plus (burst - throughput) x window, and with
+// a burst declared, a second bucket contains one second of the burst rate. Admitted(t) is the
+// maximum number of requests that full buckets admit in t seconds.
 struct Envelope {
   double sustained_capacity = 0;
   double sustained_rate = 0;
@@ -43,7 +44,7 @@ struct Envelope {
   }
 };
 
-// What the burst's threads share: the count sent, and the first throttled exchange.
+// The state the burst's threads share: the count sent, and the first throttled exchange.
 struct BurstState {
   std::atomic<long> sent{0};
   std::atomic<bool> throttled{false};
@@ -91,7 +92,8 @@ void RunBurst(Session& session) {
   // Enough requests to exceed the envelope even if they took the whole time limit.
   long max_requests = static_cast<long>(std::ceil(envelope.Admitted(limit_s))) + connections + 1;
 
-  // One body for every request: admitted ones are replays, which keeps the burst cheap.
+  // One body for every request, so that with idempotency declared the admitted ones are cheap
+  // replays.
   auto request = session.factory.Fresh(session.factory.baseline());
   BurstState state;
   auto start = Clock::now();

@@ -18,9 +18,9 @@ struct Summary {
 
 Summary Summarize(const std::vector<CheckResult>& results);
 
-// Text: one line per check (`PASS`, `FAIL` or `SKIP`, then the name and what was measured); each
-// failure is followed by the rules it broke, the request and the response status, headers and
-// the first 512 bytes of the body; a last line counts the outcomes.
+// Text: one line per check with `PASS`, `FAIL` or `SKIP`, the name and what was measured. Each
+// failure is followed by the rules it broke, the request, and the response status, headers and
+// the first 512 bytes of the body. A last line counts the outcomes.
 // JSON: {"target", "contract", "seed", "checks": [{name, group, outcome, messages, detail,
 // seconds, request: {method, target, headers, body}, response: {status, headers, body}}],
 // "summary": {passed, failed, skipped}}, with the request and response only for failures.

@@ -201,7 +201,7 @@ TEST(ContractTestPeer, MissingRetryAfterFailsBurst) {
 }
 
 TEST(ContractTestPeer, SlowPeerFailsLatency) {
-  // The peer sleeps 50 ms before each answer, so no machine can meet the 20 ms p50 target.
+  // The peer sleeps 50 ms before each response, so no machine can meet the 20 ms p50 target.
   PythonPeer peer({"--fault", "slow"});
   ASSERT_TRUE(peer.Start()) << peer.Output();
   std::string output;
