@@ -153,6 +153,9 @@ struct PlantedFault {
   std::string message;  // a fragment of the broken rule it must report
 };
 
+// Names the fault in test output instead of the bytes of the struct.
+void PrintTo(const PlantedFault& planted, std::ostream* out) { *out << planted.fault; }
+
 class ContractTestFault : public ::testing::TestWithParam<PlantedFault> {};
 
 TEST_P(ContractTestFault, IsReported) {
