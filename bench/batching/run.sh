@@ -39,7 +39,8 @@ measure() {
 run = json.load(open(sys.argv[1]))["run"]
 latency = run["latency_ms"]
 errors = sum(run["http_errors"].values()) + sum(run["transport_errors"].values())
-print(f"{run[\"achieved_rps\"]:.0f} {latency[\"p50\"]:.2f} {latency[\"p95\"]:.2f} {latency[\"p99\"]:.2f} {errors}")' \
+print("%.0f %.2f %.2f %.2f %d" % (run["achieved_rps"], latency["p50"], latency["p95"],
+                                 latency["p99"], errors))' \
     "$work/load.json"
 }
 
