@@ -15,6 +15,7 @@ void AddLintCommand(CLI::App& app);
 void AddDiffCommand(CLI::App& app);
 void AddBudgetCommand(CLI::App& app);
 void AddOpenapiCommand(CLI::App& app);
+void AddPrepareTextCommand(CLI::App& app);
 
 // The exit code the command that ran has set.
 int ExitCode();

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   modelgate::cli::AddDiffCommand(app);
   modelgate::cli::AddBudgetCommand(app);
   modelgate::cli::AddOpenapiCommand(app);
+  modelgate::cli::AddPrepareTextCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
