@@ -199,9 +199,9 @@ void XgboostBackend::WarmUp() {
   std::vector<float> row(binding_.features.size(), kMissing);
   std::vector<float> contributions(row.size() + 1);
   float score = 0;
-  absl::Status status = Score(row.data(), score);
+  absl::Status status = Score(row.data(), 1, &score);
   if (status.ok() && binding_.reason_method != ReasonMethod::kNone) {
-    status = Contributions(row.data(), contributions.data());
+    status = Contributions(row.data(), 1, contributions.data());
   }
   if (!status.ok()) {
     Fail(binding_, "artifact", absl::StrCat("a test prediction failed: ", status.message()));
@@ -213,12 +213,12 @@ void XgboostBackend::WarmUp() {
 // nothing changes the booster meanwhile (no XGBoosterSetParam or training after start-up). The
 // C API returns shapes and results in storage local to the calling thread that the next call on
 // that thread overwrites, so each result is copied out before any other XGBoost call.
-absl::Status XgboostBackend::Score(const float* row, float& score) const {
-  // The __array_interface__ of the row: address, read-only flag, shape and little-endian f32.
+absl::Status XgboostBackend::Score(const float* rows, std::size_t count, float* scores) const {
+  // The __array_interface__ of the rows: address, read-only flag, shape and little-endian f32.
   thread_local std::string interface;
   interface.clear();
-  absl::StrAppend(&interface, R"({"data":[)", reinterpret_cast<std::uintptr_t>(row),
-                  R"(,true],"shape":[1,)", binding_.features.size(),
+  absl::StrAppend(&interface, R"({"data":[)", reinterpret_cast<std::uintptr_t>(rows),
+                  R"(,true],"shape":[)", count, ",", binding_.features.size(),
                   R"(],"typestr":"<f4","version":3})");
   const bst_ulong* shape = nullptr;
   bst_ulong dimensions = 0;
@@ -228,19 +228,21 @@ absl::Status XgboostBackend::Score(const float* row, float& score) const {
     return CallFailed("XGBoosterPredictFromDense");
   }
   bst_ulong size = ShapeSize(shape, dimensions);
-  if (size != 1) {
-    return absl::FailedPreconditionError(absl::StrCat("the model predicts ", size,
-                                                      " values per row; the xgboost backend serves "
-                                                      "models with one output per row"));
+  if (size != count) {
+    return absl::FailedPreconditionError(absl::StrCat("the model predicts ", size, " values for ",
+                                                      count,
+                                                      " rows; the xgboost backend serves models "
+                                                      "with one output per row"));
   }
-  score = result[0];
+  std::copy(result, result + count, scores);
   return absl::OkStatus();
 }
 
-absl::Status XgboostBackend::Contributions(const float* row, float* contributions) const {
-  const std::size_t count = binding_.features.size();
+absl::Status XgboostBackend::Contributions(const float* rows, std::size_t count,
+                                           float* contributions) const {
+  const std::size_t features = binding_.features.size();
   DMatrixHandle handle = nullptr;
-  if (XGDMatrixCreateFromMat(row, 1, count, kMissing, &handle) != 0) {
+  if (XGDMatrixCreateFromMat(rows, count, features, kMissing, &handle) != 0) {
     return CallFailed("XGDMatrixCreateFromMat");
   }
   DMatrix matrix(handle);
@@ -254,11 +256,12 @@ absl::Status XgboostBackend::Contributions(const float* row, float* contribution
     return CallFailed("XGBoosterPredictFromDMatrix");
   }
   bst_ulong size = ShapeSize(shape, dimensions);
-  if (size != count + 1) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the model returned ", size, " contributions per row, expected ", count + 1));
+  if (size != count * (features + 1)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the model returned ", size, " contributions for ", count, " rows, expected ",
+        count * (features + 1)));
   }
-  std::copy(result, result + count + 1, contributions);
+  std::copy(result, result + size, contributions);
   return absl::OkStatus();
 }
 
@@ -291,22 +294,55 @@ void XgboostBackend::WriteReasons(const float* row, const float* contributions,
   writer.EndArray();
 }
 
-absl::Status XgboostBackend::Predict(simdjson::dom::element request, std::string_view,
+absl::Status XgboostBackend::Predict(simdjson::dom::element request, std::string_view body,
                                      std::string& response) {
-  const std::size_t count = binding_.features.size();
-  thread_local std::vector<float> row;
+  BatchInput input{request, body};
+  BatchOutput output;
+  PredictBatch({&input, 1}, {&output, 1});
+  response = std::move(output.response);
+  return output.status;
+}
+
+// Reads every request's row, then scores all valid rows with one call and, for reasons, computes
+// their contributions with a second one, so a merged batch costs two model calls.
+void XgboostBackend::PredictBatch(std::span<const BatchInput> inputs,
+                                  std::span<BatchOutput> outputs) {
+  const std::size_t features = binding_.features.size();
+  thread_local std::vector<float> rows;
+  thread_local std::vector<std::size_t> valid;  // index of each row's request
+  rows.resize(inputs.size() * features);
+  valid.clear();
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    float* row = rows.data() + valid.size() * features;
+    std::span<float> view(row, features);
+    outputs[i].status = ReadFeatures(binding_, inputs[i].request, view);
+    if (outputs[i].status.ok()) valid.push_back(i);
+  }
+  if (valid.empty()) return;
+  thread_local std::vector<float> scores;
   thread_local std::vector<float> contributions;
-  row.resize(count);
-  if (absl::Status status = ReadFeatures(binding_, request, row); !status.ok()) return status;
-  float score = 0;
-  if (absl::Status status = Score(row.data(), score); !status.ok()) return status;
+  scores.resize(valid.size());
+  absl::Status status = Score(rows.data(), valid.size(), scores.data());
+  if (status.ok() && !binding_.reasons_member.empty()) {
+    contributions.resize(valid.size() * (features + 1));
+    status = Contributions(rows.data(), valid.size(), contributions.data());
+  }
+  for (std::size_t k = 0; k < valid.size(); ++k) {
+    BatchOutput& output = outputs[valid[k]];
+    if (!status.ok()) {
+      output.status = status;
+      continue;
+    }
+    output.status = WriteResponse(rows.data() + k * features, scores[k],
+                                  contributions.data() + k * (features + 1), output.response);
+  }
+}
+
+absl::Status XgboostBackend::WriteResponse(const float* row, float score,
+                                           const float* contributions,
+                                           std::string& response) const {
   if (!std::isfinite(score)) {
     return absl::InternalError(absl::StrCat("the model predicted a non-finite score ", score));
-  }
-  if (!binding_.reasons_member.empty()) {
-    contributions.resize(count + 1);
-    absl::Status status = Contributions(row.data(), contributions.data());
-    if (!status.ok()) return status;
   }
   response.clear();
   json::Writer writer(response);
@@ -314,7 +350,7 @@ absl::Status XgboostBackend::Predict(simdjson::dom::element request, std::string
   writer.Member(binding_.score_member, ShortestDouble(score));
   if (!binding_.reasons_member.empty()) {
     writer.Key(binding_.reasons_member);
-    WriteReasons(row.data(), contributions.data(), writer);
+    WriteReasons(row, contributions, writer);
   }
   if (!binding_.version_member.empty()) {
     writer.Member(binding_.version_member, std::string_view(binding_.version));

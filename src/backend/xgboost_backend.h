@@ -23,6 +23,7 @@ class XgboostBackend : public Backend {
 
   absl::Status Predict(simdjson::dom::element request, std::string_view body,
                        std::string& response) override;
+  void PredictBatch(std::span<const BatchInput> inputs, std::span<BatchOutput> outputs) override;
   std::string_view model_version() const override { return binding_.version; }
 
   const XgboostBinding& binding() const { return binding_; }
@@ -39,9 +40,13 @@ class XgboostBackend : public Backend {
   // Predicts `row` once, so configuration happens before any server thread calls the booster,
   // and checks the output sizes.
   void WarmUp();
-  absl::Status Score(const float* row, float& score) const;
-  // Writes the feature contributions of `row` and the bias, binding().features.size() + 1 values.
-  absl::Status Contributions(const float* row, float* contributions) const;
+  // Scores `count` rows stored one after another.
+  absl::Status Score(const float* rows, std::size_t count, float* scores) const;
+  // Writes, per row, the feature contributions and the bias: binding().features.size() + 1
+  // values each.
+  absl::Status Contributions(const float* rows, std::size_t count, float* contributions) const;
+  absl::Status WriteResponse(const float* row, float score, const float* contributions,
+                             std::string& response) const;
   void WriteReasons(const float* row, const float* contributions, json::Writer& writer) const;
 
   XgboostBinding binding_;

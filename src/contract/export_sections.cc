@@ -117,6 +117,7 @@ void WriteThreshold(json::Writer& writer, const Threshold& threshold) {
   writer.Member("field", threshold.field);
   writer.Member("below", threshold.below);
   writer.Member("action", threshold.action);
+  writer.Member("action_field", threshold.action_field);
   // Without a label the threshold applies to every label.
   TextMember(writer, "label", threshold.label);
   writer.EndObject();

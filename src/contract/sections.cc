@@ -331,6 +331,7 @@ void ReadSafety(MapReader& reader, Safety& safety) {
       threshold.action = nested.String({"action"}).value_or("");
       if (threshold.action.empty()) diagnostics.Add(thresholds[i], path, "missing key \"action\"");
       threshold.label = nested.String({"label"}).value_or("");
+      if (auto target = nested.String({"action_field"})) threshold.action_field = *target;
       nested.Finish();
       safety.thresholds.push_back(threshold);
     }

@@ -209,6 +209,7 @@ struct Threshold {
   std::string field;  // response field the threshold reads, such as `confidence`
   double below = 0;   // applies when the value is strictly below this
   std::string action;
+  std::string action_field = "action";  // member of the same object that receives `action`
   std::string label;  // when set, the threshold applies only to this label
 };
 

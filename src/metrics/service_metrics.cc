@@ -1,5 +1,9 @@
 #include "metrics/service_metrics.h"
 
+#include <algorithm>
+
+#include "json/writer.h"
+
 namespace modelgate::metrics {
 
 std::string EscapeLabel(std::string_view value) {
@@ -17,23 +21,43 @@ std::string EscapeLabel(std::string_view value) {
 
 namespace {
 
-std::vector<double> DurationBounds(const std::vector<double>& targets) {
+std::vector<double> DurationBounds(const ServiceShape& shape) {
   auto bounds = DefaultDurationBounds();
-  for (double target : targets) {
-    if (target > 0) bounds.push_back(target);
+  for (const auto& target : shape.latency_targets) {
+    if (target.seconds > 0) bounds.push_back(target.seconds);
+  }
+  for (double bound : shape.extra_bounds) {
+    if (bound > 0) bounds.push_back(bound);
   }
   return bounds;
+}
+
+std::string BatchLabel(const std::vector<std::size_t>& sizes, std::size_t index) {
+  return index < sizes.size() ? std::to_string(sizes[index]) : "+Inf";
+}
+
+// Formats a number for a sample value or a label: integers without a fraction.
+std::string Number(double value) {
+  std::string out;
+  json::AppendNumber(out, value);
+  return out;
 }
 
 }  // namespace
 
 ServiceMetrics::ServiceMetrics(const ServiceLabels& labels,
                                std::vector<std::pair<std::string, int>> codes,
-                               const std::vector<double>& latency_targets)
+                               const ServiceShape& shape)
     : outcomes_(codes.size() + 1),
-      duration_(DurationBounds(latency_targets)),
-      inference_(DurationBounds(latency_targets)),
-      queue_wait_(DurationBounds(latency_targets)) {
+      duration_(DurationBounds(shape)),
+      inference_(DurationBounds(shape)),
+      queue_wait_(DurationBounds(shape)),
+      shape_(shape),
+      safety_actions_(new std::atomic<std::uint64_t>[shape.safety_actions.size()]()),
+      model_batch_rows_({1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}) {
+  for (std::size_t i = 0; i <= shape_.batch_sizes.size() && !shape_.batch_sizes.empty(); ++i) {
+    batch_duration_.push_back(std::make_unique<Histogram>(DurationBounds(shape)));
+  }
   labels_ = "service=\"" + EscapeLabel(labels.service) + "\",contract_version=\"" +
             EscapeLabel(labels.contract_version) + "\",model_version=\"" +
             EscapeLabel(labels.model_version) + "\"";
@@ -54,9 +78,23 @@ ServiceMetrics::Outcome& ServiceMetrics::OutcomeOf(std::string_view code, int st
   return unexpected_;
 }
 
-void ServiceMetrics::Record(std::string_view code, int status, double seconds) {
+ServiceMetrics::~ServiceMetrics() = default;
+
+void ServiceMetrics::Record(std::string_view code, int status, double seconds,
+                            std::size_t batch_size) {
   OutcomeOf(code, status).count.fetch_add(1, std::memory_order_relaxed);
   duration_.Observe(seconds);
+  if (batch_size == 0 || batch_duration_.empty()) return;
+  const auto& sizes = shape_.batch_sizes;
+  auto index = std::lower_bound(sizes.begin(), sizes.end(), batch_size) - sizes.begin();
+  batch_duration_[index]->Observe(seconds);
+}
+
+void ServiceMetrics::CountSafetyAction(std::string_view action) {
+  const auto& actions = shape_.safety_actions;
+  auto found = std::find(actions.begin(), actions.end(), action);
+  if (found == actions.end()) return;
+  safety_actions_[found - actions.begin()].fetch_add(1, std::memory_order_relaxed);
 }
 
 void ServiceMetrics::RenderSamples(Family family, std::string& out) const {
@@ -114,6 +152,31 @@ void ServiceMetrics::RenderSamples(Family family, std::string& out) const {
                std::to_string(breaker_state_.load(std::memory_order_relaxed)) + "\n";
       }
       break;
+    case Family::kBatchDuration:
+      for (std::size_t i = 0; i < batch_duration_.size(); ++i) {
+        batch_duration_[i]->Render(
+            "modelgate_request_duration_by_batch_seconds",
+            labels_ + ",batch_size=\"" + BatchLabel(shape_.batch_sizes, i) + "\"", out);
+      }
+      break;
+    case Family::kLatencyTargets:
+      for (const auto& target : shape_.latency_targets) {
+        std::string batch = target.batch_size ? std::to_string(target.batch_size) : "any";
+        out += "modelgate_latency_target_seconds{" + labels_ + ",percentile=\"" +
+               target.percentile + "\",batch_size=\"" + batch + "\"} " +
+               Number(target.seconds) + "\n";
+      }
+      break;
+    case Family::kSafetyActions:
+      for (std::size_t i = 0; i < shape_.safety_actions.size(); ++i) {
+        out += "modelgate_safety_actions_total{" + labels_ + ",action=\"" +
+               EscapeLabel(shape_.safety_actions[i]) + "\"} " +
+               std::to_string(safety_actions_[i].load(std::memory_order_relaxed)) + "\n";
+      }
+      break;
+    case Family::kModelBatchRows:
+      model_batch_rows_.Render("modelgate_model_batch_rows", labels_, out);
+      break;
     case Family::kLateResults:
       out += "modelgate_late_results_total{" + labels_ + "} " +
              std::to_string(late_results_.load(std::memory_order_relaxed)) + "\n";
@@ -155,6 +218,16 @@ std::string RenderAll(const std::vector<const ServiceMetrics*>& services) {
       {Family::kFallbacks, "modelgate_fallbacks_total", "counter",
        "Answers replaced by the contract's fallback after a model failure, a timeout or an "
        "open circuit breaker."},
+      {Family::kBatchDuration, "modelgate_request_duration_by_batch_seconds", "histogram",
+       "Time from a complete request to its response, by batch size: requests count under the "
+       "smallest batch size with a latency target at or above their own."},
+      {Family::kLatencyTargets, "modelgate_latency_target_seconds", "gauge",
+       "The contract's latency targets by percentile (p50, p95, p99) and batch size (any: every "
+       "batch size)."},
+      {Family::kSafetyActions, "modelgate_safety_actions_total", "counter",
+       "Response objects whose action a safety threshold set, by action."},
+      {Family::kModelBatchRows, "modelgate_model_batch_rows", "histogram",
+       "Rows per backend call; above 1 when dynamic batching merged requests."},
   };
   std::string out;
   for (const auto& header : kHeaders) {

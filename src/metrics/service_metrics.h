@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,17 +19,41 @@ struct ServiceLabels {
   std::string model_version;
 };
 
+// A latency target of the contract for the target gauge: `percentile` such as "p95",
+// `batch_size` 0 for a target that holds for every batch size.
+struct LatencyTargetSample {
+  std::string percentile;
+  std::size_t batch_size = 0;
+  double seconds = 0;
+};
+
+// What the contract declares that shapes the metric families besides the error codes.
+struct ServiceShape {
+  // Every latency target; the timeout also becomes a bucket bound through `extra_bounds`.
+  std::vector<LatencyTargetSample> latency_targets;
+  std::vector<double> extra_bounds;
+  // Batch sizes that have their own latency targets, ascending; requests are counted under the
+  // smallest one at or above their batch size. Empty: no per-batch histogram.
+  std::vector<std::size_t> batch_sizes;
+  std::vector<std::string> safety_actions;  // actions the contract's thresholds can take
+};
+
 // The metrics of one served contract version, updated without locks from every server thread and
 // rendered in the Prometheus text exposition format (version 0.0.4).
 class ServiceMetrics {
  public:
-  // `codes` lists every error code the service can answer with and its HTTP status.
-  // `latency_targets` (seconds) become extra bucket bounds so the histograms resolve them.
+  // `codes` lists every error code the service can answer with and its HTTP status. Latency
+  // targets become extra bucket bounds so the histograms resolve them.
   ServiceMetrics(const ServiceLabels& labels, std::vector<std::pair<std::string, int>> codes,
-                 const std::vector<double>& latency_targets);
+                 const ServiceShape& shape);
+  ~ServiceMetrics();
 
-  // Records one answered request; `code` is empty for success.
-  void Record(std::string_view code, int status, double seconds);
+  // Records one answered request; `code` is empty for success. `batch_size` is the length of
+  // the request's batch field, 0 when unknown (the body was not decoded).
+  void Record(std::string_view code, int status, double seconds, std::size_t batch_size = 0);
+  void CountSafetyAction(std::string_view action);
+  // Records the number of rows in one backend call.
+  void ObserveModelBatch(std::size_t rows) { model_batch_rows_.Observe(static_cast<double>(rows)); }
   void ObserveInference(double seconds) { inference_.Observe(seconds); }
   void CountContractViolation() { violations_.fetch_add(1, std::memory_order_relaxed); }
   void BeginRequest() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
@@ -56,7 +81,11 @@ class ServiceMetrics {
     kReplays,
     kFallbacks,
     kQueueWait,
-    kBreakerState
+    kBreakerState,
+    kBatchDuration,
+    kLatencyTargets,
+    kSafetyActions,
+    kModelBatchRows
   };
   // Appends this service's samples of one metric family.
   void RenderSamples(Family family, std::string& out) const;
@@ -83,6 +112,10 @@ class ServiceMetrics {
   std::atomic<std::uint64_t> fallbacks_{0};
   Histogram queue_wait_;
   std::atomic<int> breaker_state_{-1};
+  ServiceShape shape_;
+  std::vector<std::unique_ptr<Histogram>> batch_duration_;  // one per batch size, then larger
+  std::unique_ptr<std::atomic<std::uint64_t>[]> safety_actions_;  // one per shape_ action
+  Histogram model_batch_rows_;
 };
 
 // Renders every family for all services, each family's samples together under one HELP and TYPE

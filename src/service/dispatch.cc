@@ -131,7 +131,16 @@ void Service::Run(const std::shared_ptr<PendingRequest>& pending) {
   metrics_.ObserveQueueWait(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->dispatched)
           .count());
-  auto answer = Process(pending->request, pending->context);
+  simdjson::dom::element document;
+  std::string key;
+  auto early = Prepare(pending->request, pending->context, document, key);
+  pending->batch_size = pending->context.batch_size;
+  if (early) return Deliver(pending, *std::move(early));
+  if (batcher_) return Enqueue(pending, document, std::move(key));
+  Deliver(pending, Infer(pending->request, document, pending->context, key));
+}
+
+void Service::Deliver(const std::shared_ptr<PendingRequest>& pending, Answer&& answer) {
   // The slot is held until the model work really ends, even when the deadline passed, so
   // expired requests never let more work run than the concurrency limit allows.
   if (concurrency_) concurrency_->Release();
@@ -142,14 +151,16 @@ void Service::Run(const std::shared_ptr<PendingRequest>& pending) {
     return;
   }
   Finish(std::move(answer), pending->context, pending->respond);
-  // The responder keeps a reference to the connection. Drop it so an unfired deadline timer does not keep the
-  // connection alive after its answer.
+  // The responder keeps a reference to the connection. Drop it so an unfired deadline timer
+  // does not keep the connection alive after its answer.
   pending->respond = nullptr;
 }
 
 void Service::Expire(const std::shared_ptr<PendingRequest>& pending) {
   if (!pending->Claim()) return;
   metrics_.CountDeadlineExpiry();
+  pending->expiry_context.batch_size = pending->batch_size.load();
+  if (batcher_) Withdraw(pending);
   auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
       *pending->deadline - pending->expiry_context.start);
   unsigned version = pending->request.version();

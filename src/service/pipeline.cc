@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "mock/generator.h"
+#include "safety/thresholds.h"
 #include "service/access_log.h"
 #include "service/responses.h"
 #include "service/service.h"
@@ -24,18 +25,18 @@ json::StrictParser& Service::RequestParser() const {
   return *parser;
 }
 
-Answer Service::Process(const http::Request& request, RequestContext& context) {
+std::optional<Answer> Service::Prepare(const http::Request& request, RequestContext& context,
+                                       simdjson::dom::element& document, std::string& key) {
   const std::string& body = request.body();
   unsigned http_version = request.version();
-  simdjson::dom::element document;
   problem::Problem invalid;
   if (!Decode(body, document, invalid)) {
     return Error("INVALID_INPUT", std::move(invalid), context, http_version);
   }
+  context.batch_size = BatchSizeOf(document);
   if (AccessLogEnabled()) log_fields_.AppendRequest(document, context.log_members);
-  std::string key;
   if (store_) {
-    if (auto answer = CheckIdempotency(request, document, context, key)) return *std::move(answer);
+    if (auto answer = CheckIdempotency(request, document, context, key)) return answer;
   }
   if (breaker_ && !breaker_->Allow()) {
     // The key stays unclaimed for good: the retry after the breaker closes runs the model.
@@ -64,35 +65,81 @@ Answer Service::Process(const http::Request& request, RequestContext& context) {
       return injected;
     }
   }
-  Answer answer = RunModel(body, document, context, http_version);
-  answer.model_ran = true;
+  return std::nullopt;
+}
+
+Answer Service::Process(const http::Request& request, RequestContext& context) {
+  simdjson::dom::element document;
+  std::string key;
+  if (auto early = Prepare(request, context, document, key)) return *std::move(early);
+  return Infer(request, document, context, key);
+}
+
+Answer Service::Infer(const http::Request& request, simdjson::dom::element document,
+                      RequestContext& context, const std::string& key) {
+  backend::BatchInput input{document, request.body()};
+  backend::BatchOutput output;
+  metrics_.CountInference();
+  metrics_.ObserveModelBatch(1);
+  auto inference_start = std::chrono::steady_clock::now();
+  backend_->PredictBatch({&input, 1}, {&output, 1});
+  metrics_.ObserveInference(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - inference_start).count());
+  Answer answer = Complete(std::move(output), context, request.version());
   if (!key.empty()) Remember(key, answer);
   return answer;
 }
 
-Answer Service::RunModel(const std::string& body, simdjson::dom::element document,
-                         RequestContext& context, unsigned http_version) {
-  std::string output;
-  metrics_.CountInference();
-  auto inference_start = std::chrono::steady_clock::now();
-  auto status = backend_->Predict(document, body, output);
-  metrics_.ObserveInference(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - inference_start).count());
-  if (!status.ok()) {
+Answer Service::Complete(backend::BatchOutput&& output, RequestContext& context,
+                         unsigned http_version) {
+  Answer failed;
+  if (!output.status.ok()) {
     spdlog::error("model failed for request {}: {}", context.request_id,
-                  std::string(status.message()));
-    return Error("MODEL_ERROR", problem::WithDetail("the model failed to produce a response"),
-                 context, http_version);
-  }
-  if (!GuardResponse(output, context)) {
-    return Error(
+                  std::string(output.status.message()));
+    failed = Error("MODEL_ERROR", problem::WithDetail("the model failed to produce a response"),
+                   context, http_version);
+  } else if (!ApplySafety(output.response, context) || !GuardResponse(output.response, context)) {
+    failed = Error(
         "MODEL_ERROR",
         problem::WithDetail("the model output broke the response contract and was withheld"),
         context, http_version);
+  } else {
+    auto response =
+        JsonResponse(200, std::move(output.response), "application/json", context, http_version);
+    response.set("X-Model-Version", model_version_);
+    return {std::move(response), "", true};
   }
-  auto response = JsonResponse(200, std::move(output), "application/json", context, http_version);
-  response.set("X-Model-Version", model_version_);
-  return {std::move(response), ""};
+  failed.model_ran = true;
+  return failed;
+}
+
+bool Service::ApplySafety(std::string& output, RequestContext& context) {
+  const auto& thresholds = contract_.safety.thresholds;
+  if (thresholds.empty()) return true;
+  thread_local json::StrictParser parser{json::ParseOptions{.max_depth = 1024}};
+  simdjson::dom::element document;
+  json::ParseError parse_error;
+  if (!parser.Parse(output, document, parse_error)) {
+    metrics_.CountContractViolation();
+    spdlog::error("response guard: request {}: the model output is not JSON: {}",
+                  context.request_id, parse_error.message);
+    return false;
+  }
+  std::string rewritten;
+  thread_local std::vector<std::string> actions;
+  actions.clear();
+  if (safety::ApplyThresholds(thresholds, document, rewritten, &actions) == 0) return true;
+  for (const auto& action : actions) metrics_.CountSafetyAction(action);
+  output = std::move(rewritten);
+  return true;
+}
+
+std::size_t Service::BatchSizeOf(simdjson::dom::element document) const {
+  const std::string& field = contract_.request.batch_field;
+  if (field.empty()) return 1;
+  simdjson::dom::array items;
+  if (document[field].get_array().get(items) != simdjson::SUCCESS) return 1;
+  return items.size();
 }
 
 bool Service::Decode(const std::string& body, simdjson::dom::element& document,

@@ -38,6 +38,12 @@ struct PendingRequest {
   boost::asio::steady_timer timer;
   std::atomic<bool> answered{false};
   std::atomic<bool> started{false};  // the model work began, so expiry is TIMEOUT, not OVERLOADED
+  std::atomic<std::size_t> batch_size{0};  // published once the body is decoded
+  // Set before the request enters the batcher; `batch_group` and `idempotency_key` are written
+  // before `queued` and read only after it.
+  std::atomic<bool> queued{false};
+  std::string batch_group;
+  std::string idempotency_key;
 };
 
 }  // namespace modelgate::service

@@ -13,6 +13,7 @@ struct RequestContext {
   std::string request_id;   // echoed from X-Request-Id when it is usable, otherwise generated
   std::string traceparent;  // W3C trace context for the response: caller's trace, our span
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::size_t batch_size = 0;  // length of the batch field once the body is decoded
   std::string log_members;  // `,"name":value` members the contract lists for the access log
 };
 

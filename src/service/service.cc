@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
+#include <set>
 #include <unordered_map>
 
 #include "json/writer.h"
@@ -19,19 +21,34 @@ std::vector<std::pair<std::string, int>> CodesOf(const contract::Contract& contr
   return codes;
 }
 
-// Latency targets and the timeout in seconds, so the duration histograms have a bucket bound at
-// each of them.
-std::vector<double> LatencyTargetsOf(const contract::Contract& contract) {
-  std::vector<double> seconds;
+// The declared latency targets, the timeout, the batch sizes with their own targets and the
+// safety actions, which shape the metric families.
+metrics::ServiceShape ShapeOf(const contract::Contract& contract) {
+  metrics::ServiceShape shape;
   const auto& latency = contract.constraints.latency;
-  for (const auto* target : {&latency.p50, &latency.p95, &latency.p99}) {
-    if (target->overall_ms) seconds.push_back(*target->overall_ms / 1000.0);
-    for (const auto& [batch, ms] : target->per_batch_ms) seconds.push_back(ms / 1000.0);
+  const std::pair<const char*, const contract::LatencyTarget*> targets[] = {
+      {"p50", &latency.p50}, {"p95", &latency.p95}, {"p99", &latency.p99}};
+  std::set<std::size_t> batch_sizes;
+  for (const auto& [percentile, target] : targets) {
+    if (target->overall_ms) {
+      shape.latency_targets.push_back({percentile, 0, *target->overall_ms / 1000});
+    }
+    for (const auto& [batch, ms] : target->per_batch_ms) {
+      shape.latency_targets.push_back({percentile, batch, ms / 1000});
+      batch_sizes.insert(batch);
+    }
   }
+  shape.batch_sizes.assign(batch_sizes.begin(), batch_sizes.end());
   if (contract.constraints.timeout) {
-    seconds.push_back(static_cast<double>(contract.constraints.timeout->count()) / 1000.0);
+    shape.extra_bounds.push_back(static_cast<double>(contract.constraints.timeout->count()) / 1000);
   }
-  return seconds;
+  for (const auto& threshold : contract.safety.thresholds) {
+    auto& actions = shape.safety_actions;
+    if (std::find(actions.begin(), actions.end(), threshold.action) == actions.end()) {
+      actions.push_back(threshold.action);
+    }
+  }
+  return shape;
 }
 
 // Parses the date at the start of an RFC 3339 date or date-time; nullopt when there is none.
@@ -74,7 +91,7 @@ Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> 
       response_validator_(schema::ResponseRules(contract_)),
       model_version_(backend_ ? std::string(backend_->model_version()) : std::string()),
       metrics_({contract_.name, contract_version_, model_version_}, CodesOf(contract_),
-               LatencyTargetsOf(contract_)),
+               ShapeOf(contract_)),
       log_fields_(contract_, options_.log_hmac_key) {
   if (contract_.deprecation.deprecated || !contract_.deprecation.sunset.empty()) {
     sunset_ = ParseSunset(contract_.deprecation.sunset);
@@ -111,6 +128,7 @@ Service::Service(contract::Contract contract, std::unique_ptr<backend::Backend> 
     // Up to as many waiting requests as running ones; each waits only until its deadline.
     concurrency_.emplace(*constraints.max_concurrency, *constraints.max_concurrency);
   }
+  StartBatching();
 }
 
 Service::~Service() = default;
@@ -142,7 +160,7 @@ void Service::Handle(http::Request&& request, RequestContext context,
   if (auto rejection = Admit(request, context, deadline)) {
     return Finish(std::move(*rejection), context, respond);
   }
-  bool dispatch = options_.workers && (deadline || concurrency_);
+  bool dispatch = options_.workers && (deadline || concurrency_ || batcher_);
   if (!dispatch) {
     auto answer = Process(request, context);
     RecordOutcome(answer, false);
@@ -162,7 +180,7 @@ void Service::Finish(Answer&& answer, const RequestContext& context,
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - context.start).count();
   int status = static_cast<int>(response.result_int());
-  metrics_.Record(answer.code, status, seconds);
+  metrics_.Record(answer.code, status, seconds, context.batch_size);
   metrics_.EndRequest();
   LogAccess(
       {contract_.name, contract_version_, model_version_, route_, status, answer.code, seconds},

@@ -13,6 +13,7 @@
 #include "admission/concurrency.h"
 #include "admission/rate_limiter.h"
 #include "backend/backend.h"
+#include "batching/batcher.h"
 #include "contract/types.h"
 #include "idempotency/store.h"
 #include "http/server.h"
@@ -83,8 +84,18 @@ class Service {
 
  private:
   Answer Process(const http::Request& request, RequestContext& context);
-  Answer RunModel(const std::string& body, simdjson::dom::element document,
-                  RequestContext& context, unsigned http_version);
+  // Runs the stages before the model: decode and validation, idempotency, the circuit breaker
+  // and injected faults. Returns the answer when the request ends there; otherwise `document` is
+  // the parsed request and `key` its claimed idempotency key ("" for none).
+  std::optional<Answer> Prepare(const http::Request& request, RequestContext& context,
+                                simdjson::dom::element& document, std::string& key);
+  // Turns the model's output for one request into its answer: safety thresholds, the response
+  // guard, MODEL_ERROR on failure.
+  Answer Complete(backend::BatchOutput&& output, RequestContext& context, unsigned http_version);
+  // Applies the safety thresholds to `output`. Returns false when the output is not JSON.
+  bool ApplySafety(std::string& output, RequestContext& context);
+  // The length of the request's batch field, or 1 when the contract has none.
+  std::size_t BatchSizeOf(simdjson::dom::element document) const;
   // Looks the request up by its idempotency key. Returns an answer when the request must not
   // run (a replay, a conflict, a reused or invalid key); otherwise sets `key` ("" for none).
   std::optional<Answer> CheckIdempotency(const http::Request& request,
@@ -97,6 +108,20 @@ class Service {
                               std::optional<std::chrono::milliseconds>& deadline);
   void Dispatch(std::shared_ptr<PendingRequest> pending);
   void Run(const std::shared_ptr<PendingRequest>& pending);
+  // Runs the model for one request and stores the answer under its idempotency key.
+  Answer Infer(const http::Request& request, simdjson::dom::element document,
+               RequestContext& context, const std::string& key);
+  // Releases the request's concurrency slot and sends its answer unless its deadline answered
+  // first, in which case the answer is counted as late and dropped.
+  void Deliver(const std::shared_ptr<PendingRequest>& pending, Answer&& answer);
+  void StartBatching();
+  std::string BatchGroupOf(simdjson::dom::element document) const;
+  void Enqueue(const std::shared_ptr<PendingRequest>& pending, simdjson::dom::element document,
+               std::string key);
+  // Takes an answered request out of the batcher, if it still waits there, and frees its slot
+  // and idempotency key.
+  void Withdraw(const std::shared_ptr<PendingRequest>& pending);
+  void RunBatch(std::vector<std::shared_ptr<PendingRequest>> batch, std::size_t rows);
   void Expire(const std::shared_ptr<PendingRequest>& pending);
   void Finish(Answer&& answer, const RequestContext& context, const http::Responder& respond);
   bool GuardResponse(const std::string& body, RequestContext& context);
@@ -126,6 +151,8 @@ class Service {
   std::optional<admission::ConcurrencyLimiter> concurrency_;
   std::unique_ptr<idempotency::Store> store_;
   std::optional<admission::CircuitBreaker> breaker_;
+  using Batcher = batching::Batcher<std::shared_ptr<PendingRequest>>;
+  std::unique_ptr<Batcher> batcher_;  // set when the contract enables dynamic batching
 };
 
 }  // namespace modelgate::service

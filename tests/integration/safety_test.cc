@@ -99,5 +99,51 @@ TEST(CircuitBreaker, StaysClosedForHealthyModel) {
   for (int i = 0; i < 30; ++i) EXPECT_EQ(client.Post("/v1/guarded", Body(i)).result_int(), 200u);
 }
 
+std::string ClassifierContract(const std::string& below) {
+  return "name: sorter\nversion: v1\nendpoint: {operation: sort}\n"
+         "request:\n  fields:\n    - {name: texts, type: 'array[string]', required: true, "
+         "min_len: 1, max_len: 8}\n"
+         "response:\n  fields:\n"
+         "    - {name: 'results[].label', type: string, required: true, enum: [spam, ham]}\n"
+         "    - {name: 'results[].confidence', type: number, required: true, range: [0, 1]}\n"
+         "    - {name: 'results[].action', type: string, required: true, "
+         "enum: [deliver, quarantine, manual_review]}\n"
+         "safety:\n  thresholds:\n    - {field: confidence, below: " +
+         below + ", action: manual_review}\n";
+}
+
+// Counts results whose action is manual_review in the mock's answers to `requests` bodies.
+int ManualReviews(const std::string& below, int requests, std::string* metrics = nullptr) {
+  ServerProcess server({"mock", WriteTempFile("s.yaml", ClassifierContract(below)),
+                        "--no-access-log"});
+  EXPECT_TRUE(server.Start()) << server.Stderr();
+  HttpClient client(server.port());
+  int count = 0;
+  for (int i = 0; i < requests; ++i) {
+    auto response = client.Post("/v1/sort", R"({"texts":["m)" + std::to_string(i) + R"("]})");
+    EXPECT_EQ(response.result_int(), 200u) << response.body();
+    for (std::size_t at = 0; (at = response.body().find("manual_review", at)) != std::string::npos;
+         ++at) {
+      ++count;
+    }
+  }
+  if (metrics) *metrics = client.Get("/metrics").body();
+  return count;
+}
+
+TEST(Thresholds, MovingTheThresholdChangesTheAction) {
+  // The mock draws confidences in [0, 1]: below 1.01 catches every result, below 0 none.
+  std::string metrics;
+  int everything = ManualReviews("1.01", 20, &metrics);
+  EXPECT_GE(everything, 20);
+  EXPECT_NE(metrics.find("modelgate_safety_actions_total{service=\"sorter\",contract_version="
+                         "\"v1\",model_version=\"mock\",action=\"manual_review\"} " +
+                         std::to_string(everything)),
+            std::string::npos)
+      << metrics;
+  // With the threshold at 0 the mock's own draws are all that is left: far fewer reviews.
+  EXPECT_LT(ManualReviews("0", 20), everything);
+}
+
 }  // namespace
 }  // namespace modelgate::testing

@@ -80,7 +80,7 @@ std::string WriteTempFile(const std::string& name, const std::string& text) {
   return path;
 }
 
-std::string RelaxedFraudContract() {
+std::string RelaxedFraudContract(const std::string& behavior) {
   std::string text = ReadFile(SourcePath("examples/fraud/contract.yaml"));
   auto replace = [&text](const std::string& from, const std::string& to) {
     auto found = text.find(from);
@@ -90,6 +90,7 @@ std::string RelaxedFraudContract() {
   replace("timeout_ms: 120", "timeout_ms: 10000");
   replace("throughput_rps: 300", "throughput_rps: 100000");
   replace("burst_rps: 600", "burst_rps: 200000");
+  replace("behavior:\n", "behavior:\n" + behavior);
   replace("artifact: model/fraud.json",
           "artifact: " + SourcePath("examples/fraud/model/fraud.json"));
   return WriteTempFile("contract.yaml", text);

@@ -53,8 +53,9 @@ std::string SourcePath(const std::string& relative);
 
 // Copies the fraud example's contract to a temporary folder with its deadline and rate limits
 // raised (10 s, 100,000 rps) and its model path made absolute, for tests about other clauses
-// that must not fail because a loaded test machine is slow.
-std::string RelaxedFraudContract();
+// that must not fail because a loaded test machine is slow. `behavior` is YAML added at the
+// top of the behavior section, indented by two spaces.
+std::string RelaxedFraudContract(const std::string& behavior = "");
 
 // Writes `text` to a new file in a fresh temporary folder and returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& text);
