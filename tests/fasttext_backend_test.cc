@@ -132,7 +132,7 @@ name: embed
 version: v1.0.0
 request:
   fields:
-    - {name: texts, type: array[string], required: true, max_len: 32}
+    - {name: texts, type: 'array[string]', required: true, max_len: 32}
     - {name: normalize, type: boolean, default: true}
 response:
   fields:
