@@ -4,6 +4,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <string>
@@ -88,7 +90,7 @@ ServerProcess* SpamServeTest::server_ = nullptr;
 TEST_F(SpamServeTest, NoMessagesIsInvalid) {
   auto response = Classify(R"({"messages":[]})");
   ASSERT_EQ(response.result_int(), 400u) << response.body();
-  EXPECT_EQ(ErrorRules(response.body(), "/messages"), std::vector<std::string>{"min_len"});
+  EXPECT_EQ(ErrorRules(response.body(), "/messages"), std::vector<std::string>{"min_items"});
 }
 
 TEST_F(SpamServeTest, OneMessageIsClassified) {
@@ -111,7 +113,7 @@ TEST_F(SpamServeTest, ThirtyTwoMessagesAreClassified) {
 TEST_F(SpamServeTest, ThirtyThreeMessagesAreInvalid) {
   auto response = Classify(Request(Copies(33)));
   ASSERT_EQ(response.result_int(), 400u) << response.body();
-  EXPECT_EQ(ErrorRules(response.body(), "/messages"), std::vector<std::string>{"max_len"});
+  EXPECT_EQ(ErrorRules(response.body(), "/messages"), std::vector<std::string>{"max_items"});
 }
 
 TEST_F(SpamServeTest, SubjectLengthBound) {
@@ -137,13 +139,16 @@ TEST_F(SpamServeTest, MissingBodyIsInvalid) {
 }
 
 TEST_F(SpamServeTest, IdempotencyKeyIsOptional) {
-  auto response = Classify(R"({"messages":[{"subject":"hi","body":"see you"}],)"
-                           R"("idempotency_key":"spam-test-key-1"})");
-  EXPECT_EQ(response.result_int(), 200u) << response.body();
+  auto without = Classify(R"({"messages":[{"subject":"hi","body":"see you"}]})");
+  EXPECT_EQ(without.result_int(), 200u) << without.body();
+  auto with = Classify(R"({"messages":[{"subject":"hi","body":"see you"}],)"
+                       R"("idempotency_key":"spam-test-key-1"})");
+  EXPECT_EQ(with.result_int(), 200u) << with.body();
 }
 
 // Each result of a batch equals the result of its message sent alone, so results keep the
-// request order. The actions follow the binding's map from label to action.
+// request order. A confidence below the contract's 0.9 gets manual_review, and otherwise the
+// action follows the binding's map from label to action.
 TEST_F(SpamServeTest, BatchResultsFollowRequestOrder) {
   std::vector<Message> messages = HeldOutMessages(32);
   ASSERT_EQ(messages.size(), 32u) << "run the build, which extracts the corpus";
@@ -164,7 +169,9 @@ TEST_F(SpamServeTest, BatchResultsFollowRequestOrder) {
     EXPECT_EQ(label, alone["label"].get_string().value()) << "message " << i;
     EXPECT_EQ(in_batch["confidence"].get_double().value(), alone["confidence"].get_double().value())
         << "message " << i;
-    EXPECT_EQ(in_batch["action"].get_string().value(), actions.at(label)) << "message " << i;
+    double confidence = in_batch["confidence"].get_double().value();
+    std::string_view action = confidence < 0.9 ? "manual_review" : actions.at(label);
+    EXPECT_EQ(in_batch["action"].get_string().value(), action) << "message " << i;
   }
 }
 
@@ -187,6 +194,59 @@ TEST_F(SpamServeTest, HeldOutAccuracyAboveNinetyPercent) {
   }
   EXPECT_GT(static_cast<double>(correct) / messages.size(), 0.9)
       << correct << " of " << messages.size();
+}
+
+// Returns the results of classifying `request` on a server of the spam contract whose threshold
+// is `below: <below>`.
+std::string ResultsWithThreshold(const std::string& below, const std::string& request) {
+  std::string contract = ExampleContractCopy(
+      "spam", "model/spam.bin",
+      {{"timeout_ms: 1000", "timeout_ms: 10000"}, {"below: 0.9", "below: " + below}});
+  ServerProcess server({"serve", contract, "--no-access-log"});
+  EXPECT_TRUE(server.Start()) << server.Stderr();
+  HttpClient client(server.port());
+  auto response = client.Post("/v1/classify", request);
+  EXPECT_EQ(response.result_int(), 200u) << response.body();
+  simdjson::dom::parser parser;
+  simdjson::dom::element results;
+  if (parser.parse(response.body())["results"].get(results) != simdjson::SUCCESS) return "[]";
+  return simdjson::minify(results);
+}
+
+std::string ShortestText(double value) {
+  char text[32];
+  auto written = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, written.ptr);
+}
+
+// The threshold applies when the confidence is strictly below it: at a result's confidence the
+// action stays the label's, one step above it the action becomes manual_review.
+TEST(SpamThresholdTest, MovingThresholdChangesAction) {
+  std::string request = Request(HeldOutMessages(32));
+  simdjson::dom::parser parser;
+  simdjson::dom::array base = parser.parse(ResultsWithThreshold("0", request)).get_array().value();
+  std::size_t index = 0;
+  double confidence = 1;
+  for (; index < base.size(); ++index) {
+    confidence = base.at(index)["confidence"].get_double().value();
+    if (confidence < 1) break;
+  }
+  ASSERT_LT(index, base.size()) << "every held-out result has confidence 1";
+  std::string_view label = base.at(index)["label"].get_string().value();
+  std::string_view label_action = label == "spam" ? "quarantine" : "deliver";
+  EXPECT_EQ(base.at(index)["action"].get_string().value(), label_action);
+
+  simdjson::dom::parser at_parser;
+  simdjson::dom::array at =
+      at_parser.parse(ResultsWithThreshold(ShortestText(confidence), request)).get_array().value();
+  EXPECT_EQ(at.at(index)["action"].get_string().value(), label_action);
+
+  simdjson::dom::parser above_parser;
+  std::string above_text =
+      ResultsWithThreshold(ShortestText(std::nextafter(confidence, 2.0)), request);
+  simdjson::dom::array above = above_parser.parse(above_text).get_array().value();
+  EXPECT_EQ(above.at(index)["action"].get_string().value(), "manual_review");
+  EXPECT_EQ(above.at(index)["label"].get_string().value(), label);
 }
 
 TEST_F(SpamServeTest, ConcurrentRequestsMatchSequential) {
