@@ -13,8 +13,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$work" "$out"
 "$modelgate" prepare-text "$here/../contract.yaml" < "$texts" > "$work/embeddings.train.txt"
 
-# Without subword buckets (-minn 0 -maxn 0 -bucket 0) the model holds only word vectors, which
-# keeps it near 300 MB and its sentence vectors about 3 times faster; unknown words are skipped.
+# Without subword buckets (-minn 0 -maxn 0 -bucket 0) the model contains only word vectors. That
+# keeps it near 210 MB and makes sentence vectors faster, but unknown words are skipped.
 started=$(date +%s)
 fasttext cbow -input "$work/embeddings.train.txt" -output "$work/embeddings" -dim 768 \
   -minn 0 -maxn 0 -bucket 0 -minCount 3 -epoch 5 -ws 5 -neg 5 -thread 2 -verbose 1
