@@ -192,9 +192,12 @@ model:
   static std::vector<std::vector<float>> Vectors(const std::string& response) {
     simdjson::dom::parser parser;
     std::vector<std::vector<float>> vectors;
-    for (simdjson::dom::element row : parser.parse(response)["vectors"].get_array().value()) {
+    // Bind each array first: ranging over a temporary result would leave it dangling.
+    simdjson::dom::array rows = parser.parse(response)["vectors"].get_array().value();
+    for (simdjson::dom::element row : rows) {
       vectors.emplace_back();
-      for (simdjson::dom::element value : row.get_array().value()) {
+      simdjson::dom::array values = row.get_array().value();
+      for (simdjson::dom::element value : values) {
         vectors.back().push_back(static_cast<float>(value.get_double().value()));
       }
     }
