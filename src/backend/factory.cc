@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "backend/fasttext_backend.h"
 #include "backend/xgboost_backend.h"
 
 namespace modelgate::backend {
@@ -14,8 +15,9 @@ std::unique_ptr<Backend> MakeBackend(const contract::Contract& contract) {
   }
   const std::string& name = contract.model->backend;
   if (name == "xgboost") return std::make_unique<XgboostBackend>(contract);
+  if (name == "fasttext") return std::make_unique<FasttextBackend>(contract);
   throw std::runtime_error(contract.file + ": model.backend: unknown backend \"" + name +
-                           "\"; known backends: xgboost");
+                           "\"; known backends: fasttext, xgboost");
 }
 
 }  // namespace modelgate::backend

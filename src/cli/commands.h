@@ -17,6 +17,7 @@ void AddBudgetCommand(CLI::App& app);
 void AddOpenapiCommand(CLI::App& app);
 void AddTestCommand(CLI::App& app);
 void AddLoadCommand(CLI::App& app);
+void AddPrepareTextCommand(CLI::App& app);
 
 // The exit code the command that ran has set.
 int ExitCode();

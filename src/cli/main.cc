@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   modelgate::cli::AddOpenapiCommand(app);
   modelgate::cli::AddTestCommand(app);
   modelgate::cli::AddLoadCommand(app);
+  modelgate::cli::AddPrepareTextCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
