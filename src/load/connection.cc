@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 
 namespace modelgate::load {
@@ -17,7 +18,7 @@ constexpr std::uint64_t kResponseBodyLimit = 64 * 1024 * 1024;
 Connection::Connection(asio::io_context& io, asio::ip::tcp::endpoint endpoint)
     : io_(io), endpoint_(endpoint) {}
 
-void Connection::Send(Request request, std::chrono::nanoseconds timeout, Callback done) {
+void Connection::Send(std::string request, std::chrono::nanoseconds timeout, Callback done) {
   request_ = std::move(request);
   done_ = std::move(done);
   if (stream_) {
@@ -37,20 +38,23 @@ void Connection::Send(Request request, std::chrono::nanoseconds timeout, Callbac
 }
 
 void Connection::Write() {
-  beast_http::async_write(*stream_, request_, [this](const beast::error_code& error, std::size_t) {
-    if (error) return Fail(error);
-    parser_.emplace();
-    parser_->body_limit(kResponseBodyLimit);
-    beast_http::async_read(*stream_, buffer_, *parser_,
-                           [this](const beast::error_code& read_error, std::size_t) {
-                             if (read_error) return Fail(read_error);
-                             auto& response = parser_->get();
-                             Exchange exchange;
-                             exchange.status = response.result_int();
-                             if (exchange.status >= 400) exchange.code = ProblemCode(response.body());
-                             Finish(std::move(exchange), response.keep_alive());
-                           });
-  });
+  asio::async_write(
+      *stream_, asio::buffer(request_), [this](const beast::error_code& error, std::size_t) {
+        if (error) return Fail(error);
+        parser_.emplace();
+        parser_->body_limit(kResponseBodyLimit);
+        beast_http::async_read(*stream_, buffer_, *parser_,
+                               [this](const beast::error_code& read_error, std::size_t) {
+                                 if (read_error) return Fail(read_error);
+                                 auto& response = parser_->get();
+                                 Exchange exchange;
+                                 exchange.status = response.result_int();
+                                 if (exchange.status >= 400) {
+                                   exchange.code = ProblemCode(response.body());
+                                 }
+                                 Finish(std::move(exchange), response.keep_alive());
+                               });
+      });
 }
 
 void Connection::Fail(const boost::system::error_code& error) {

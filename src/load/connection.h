@@ -5,7 +5,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -14,7 +13,6 @@
 namespace modelgate::load {
 
 namespace beast_http = boost::beast::http;
-using Request = beast_http::request<beast_http::string_body>;
 
 // Outcome of one request.
 struct Exchange {
@@ -32,9 +30,9 @@ class Connection {
 
   Connection(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint);
 
-  // Sends `request` and calls `done` once with the outcome. `timeout` covers connecting, writing
-  // and reading the whole response.
-  void Send(Request request, std::chrono::nanoseconds timeout, Callback done);
+  // Sends `request`, a complete serialized HTTP/1.1 request, and calls `done` once with the
+  // outcome. `timeout` covers connecting, writing and reading the whole response.
+  void Send(std::string request, std::chrono::nanoseconds timeout, Callback done);
   // Closes the socket, so a pending request completes with the failure "aborted".
   void Close();
   std::uint64_t connects() const { return connects_; }
@@ -48,7 +46,7 @@ class Connection {
   boost::asio::ip::tcp::endpoint endpoint_;
   std::optional<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;
-  Request request_;
+  std::string request_;
   std::optional<beast_http::response_parser<beast_http::string_body>> parser_;
   Callback done_;
   std::uint64_t connects_ = 0;
