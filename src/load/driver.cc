@@ -2,8 +2,9 @@
 
 #include <absl/strings/str_cat.h>
 
-#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <vector>

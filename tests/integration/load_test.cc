@@ -204,6 +204,25 @@ TEST(LoadTimeout, CountedAsTransportError) {
   EXPECT_EQ(Count(longer.json, "/run/succeeded"), 10u);
 }
 
+// Each connection's timer is armed for its first request and fires while a later request is in
+// flight. The later request's own deadline counts, so none of these 100 ms requests times out.
+TEST(LoadTimeout, ReusedConnectionKeepsOwnDeadline) {
+  auto server = StartMock({"--delay-ms", "100"});
+  ASSERT_NE(server, nullptr);
+  simdjson::dom::parser parser;
+  auto result = RunLoad({GenerousContract(), "--target", Target(*server), "--concurrency", "2",
+                         "--duration", "1", "--timeout-ms", "250"},
+                        parser);
+  std::uint64_t sent = Count(result.json, "/run/sent");
+  EXPECT_GE(sent, 8u) << result.output;
+  EXPECT_EQ(Count(result.json, "/run/succeeded"), sent) << result.output;
+  EXPECT_EQ(Count(result.json, "/run/connections_opened"), 2u);
+  simdjson::dom::object transport_errors;
+  ASSERT_EQ(result.json.at_pointer("/run/transport_errors").get_object().get(transport_errors),
+            simdjson::SUCCESS);
+  EXPECT_EQ(transport_errors.size(), 0u) << result.output;
+}
+
 TEST(LoadBodiesFile, SendsEachLine) {
   auto server = StartMock();
   ASSERT_NE(server, nullptr);
