@@ -38,7 +38,7 @@ void Connection::Send(std::string request, std::chrono::nanoseconds timeout, Cal
 void Connection::WatchDeadline() {
   if (timer_armed_ && timer_.expiry() <= deadline_) return;
   timer_armed_ = true;
-  // Setting the expiry cancels a pending wait, whose handler then sees operation_aborted.
+  // Setting the expiry cancels a pending wait, whose handler then runs with operation_aborted.
   timer_.expires_at(deadline_);
   timer_.async_wait([this](const boost::system::error_code& error) { OnTimer(error); });
 }

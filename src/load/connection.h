@@ -41,8 +41,8 @@ class Connection {
 
  private:
   using Clock = std::chrono::steady_clock;
-  // Concrete executor types, because the type-erased any_io_executor of beast::tcp_stream cost
-  // about a tenth of the client's CPU time per request in a perf profile.
+  // Concrete executor types, because copying and destroying the type-erased any_io_executor of
+  // beast::tcp_stream took about 9 % of the client's perf samples in a closed-loop run.
   using Executor = boost::asio::io_context::executor_type;
   using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
   using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Executor>;
