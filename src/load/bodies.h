@@ -53,8 +53,8 @@ inline constexpr std::size_t kMaxPreparedBodies = 1024;
 class BodySource {
  public:
   // Prepares `count` bodies (at least 1, at most kMaxPreparedBodies), each from its own seed, and
-  // checks each against the contract's request rules. `run_id` makes keys unique across runs against a server
-  // that keeps its records.
+  // checks each against the contract's request rules. `run_id` makes keys unique across runs
+  // against a server that keeps its records.
   static absl::StatusOr<std::unique_ptr<BodySource>> Generated(
       const contract::Contract& contract, std::uint64_t seed, std::string run_id,
       std::size_t count = kMaxPreparedBodies);

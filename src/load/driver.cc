@@ -158,8 +158,8 @@ void LoadRun::SendOn(Connection* connection, Pending pending) {
   auto waited = Clock::now() - pending.intended;
   recorder_.OnSend(waited);
   // The timeout counts from the intended send time, so queueing for a connection uses it up.
-  auto remaining =
-      std::max<std::chrono::nanoseconds>(settings_.timeout - waited, std::chrono::milliseconds(1));
+  auto remaining = std::max<std::chrono::nanoseconds>(settings_.timeout - waited,
+                                                      std::chrono::milliseconds(1));
   connection->Send(MakeRequest(body), remaining,
                    [this, connection, pending, batch_size](Exchange exchange) {
                      recorder_.OnDone(Clock::now() - pending.intended, batch_size, exchange);
