@@ -6,6 +6,8 @@
 # Tolerance checked: the throughput and p50 of modelgate load are within 20 % of wrk's. The p99
 # is printed but not checked, because on a 2-core machine that runs server and client together
 # the tail varies more than that from run to run. Exit 0 within tolerance, 1 outside.
+# Also printed, unchecked: each tool's user and system CPU time per request (from /usr/bin/time),
+# which depends less on other load on the machine than throughput does, and the load average.
 # The server is stopped by its PID when the script ends.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -44,13 +46,14 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 
-BODY_FILE="$work/body.json" wrk -t1 -c"$connections" -d"${duration}s" --latency \
+BODY_FILE="$work/body.json" /usr/bin/time -f "%U %S" -o "$work/wrk.time" wrk -t1 -c"$connections" -d"${duration}s" --latency \
   -s "$root/bench/http/post.lua" "http://127.0.0.1:$port/v1/score" > "$work/wrk.out" 2>&1
 # modelgate load exits 1 when the contract's targets are missed; the figures are what counts.
-"$binary" load "$contract" --target "http://127.0.0.1:$port" --concurrency "$connections" \
+/usr/bin/time -f "%U %S" -o "$work/load.time" "$binary" load "$contract" --target "http://127.0.0.1:$port" --concurrency "$connections" \
   --duration "$duration" --bodies "$work/bodies.jsonl" --format json > "$work/load.json" || true
 
-/usr/bin/python3 - "$work/wrk.out" "$work/load.json" "$tolerance_pct" <<'PY'
+/usr/bin/python3 - "$work/wrk.out" "$work/load.json" "$tolerance_pct" "$work/wrk.time" \
+  "$work/load.time" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, sys
 wrk_line = next(l for l in open(sys.argv[1]) if l.startswith("RESULT"))
 wrk = dict(part.split("=") for part in wrk_line.split()[1:])
@@ -69,7 +72,16 @@ for name, theirs, ours, checked in rows:
     ok = ok and (within or not checked)
     verdict = ("ok" if within else "OUTSIDE") if checked else "no"
     print(f"{name:<16}{theirs:>12.3f}{ours:>12.3f}{diff:>10.1f}  {verdict}")
+def cpu_micros_per_request(path, requests):
+    # /usr/bin/time writes "USER SYS" in seconds on its last line.
+    user, system = map(float, open(path).read().split()[-2:])
+    return user / requests * 1e6, system / requests * 1e6
+wrk_cpu = cpu_micros_per_request(sys.argv[4], int(wrk["requests"]))
+load_cpu = cpu_micros_per_request(sys.argv[5], run["responses"])
+for index, name in enumerate(["user_us_per_req", "sys_us_per_req"]):
+    print(f"{name:<16}{wrk_cpu[index]:>12.2f}{load_cpu[index]:>12.2f}{'':>10}  no")
 print(f"wrk errors={wrk['errors']} non2xx={wrk['non2xx']}; load errors: "
-      f"{run['http_errors']} {run['transport_errors']}; tolerance {tolerance:g} %")
+      f"{run['http_errors']} {run['transport_errors']}; tolerance {tolerance:g} %; "
+      f"load average {sys.argv[6]}")
 sys.exit(0 if ok else 1)
 PY

@@ -3,19 +3,24 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_split.h>
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <span>
 
 #include "json/writer.h"
+#include "mock/generator.h"
 #include "schema/validator.h"
 
 namespace modelgate::load {
 namespace {
 
-// Writes `element` as JSON, with the string member at `path` (relative to it) set to `value`.
+// Writes `element` as JSON to `out`, with the string member at `path` (relative to it) set to ""
+// and `key_offset` set to the offset between that string's quotes, where each request's key goes.
 // An empty `path` copies the element unchanged.
-void WriteReplacing(simdjson::dom::element element, std::span<const std::string> path,
-                    const std::string& value, json::Writer& writer) {
+void WriteSplit(simdjson::dom::element element, std::span<const std::string> path,
+                json::Writer& writer, const std::string& out,
+                std::optional<std::size_t>& key_offset) {
   switch (element.type()) {
     case simdjson::dom::element_type::OBJECT: {
       writer.BeginObject();
@@ -27,14 +32,19 @@ void WriteReplacing(simdjson::dom::element element, std::span<const std::string>
         writer.Key(key);
         bool on_path = !path.empty() && key == path.front();
         if (on_path && path.size() == 1) {
-          writer.String(value);
+          writer.String("");
+          key_offset = out.size() - 1;
           replaced = true;
         } else {
-          WriteReplacing(member, on_path ? path.subspan(1) : path.subspan(0, 0), value, writer);
+          WriteSplit(member, on_path ? path.subspan(1) : path.subspan(0, 0), writer, out,
+                     key_offset);
         }
       }
       // An absent key member is added, so bodies without one still get a unique key.
-      if (!replaced && path.size() == 1) writer.Member(path.front(), value);
+      if (!replaced && path.size() == 1) {
+        writer.Member(path.front(), "");
+        key_offset = out.size() - 1;
+      }
       writer.EndObject();
       return;
     }
@@ -42,7 +52,7 @@ void WriteReplacing(simdjson::dom::element element, std::span<const std::string>
       writer.BeginArray();
       simdjson::dom::array array = element.get_array().value_unsafe();
       for (auto item : array) {
-        WriteReplacing(item, path.subspan(0, 0), value, writer);
+        WriteSplit(item, path.subspan(0, 0), writer, out, key_offset);
       }
       writer.EndArray();
       return;
@@ -88,6 +98,8 @@ BodySource::BodySource(const contract::Contract& contract, std::string run_id)
 absl::Status BodySource::Configure(const contract::Contract& contract) {
   const auto& idempotency = contract.behavior.idempotency;
   if (idempotency.enabled) {
+    key_enabled_ = true;
+    key_stem_ = absl::StrCat("load-", run_id_, "-");
     if (idempotency.source == contract::IdempotencySource::kHeader) {
       key_header_ = idempotency.header;
     } else if (idempotency.field.find('[') != std::string::npos) {
@@ -97,6 +109,10 @@ absl::Status BodySource::Configure(const contract::Contract& contract) {
           "with --bodies and lift idempotency in a copy of the contract");
     } else {
       key_path_ = absl::StrSplit(idempotency.field, '.');
+      // The key is spliced between the quotes of a JSON string, so its text is escaped once here.
+      std::string quoted;
+      json::AppendQuoted(quoted, key_stem_);
+      key_stem_ = quoted.substr(1, quoted.size() - 2);
     }
   }
   if (!contract.request.batch_field.empty()) {
@@ -108,26 +124,66 @@ absl::Status BodySource::Configure(const contract::Contract& contract) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<BodySource>> BodySource::Generated(
-    const contract::Contract& contract, std::uint64_t seed, std::string run_id) {
-  std::unique_ptr<BodySource> source(new BodySource(contract, std::move(run_id)));
-  if (auto status = source->Configure(contract); !status.ok()) return status;
-  source->generator_.emplace(contract.request.fields);
-  source->seed_ = seed;
-  // The generator can miss a rule, such as a pattern it found no match for. A sample of bodies
-  // is checked, so a contract the generator cannot satisfy stops the run before it starts.
-  constexpr int kChecked = 100;
-  schema::Validator validator(schema::RequestRules(contract));
-  for (int i = 0; i < kChecked; ++i) {
-    OutgoingBody body = source->Next(i);
+absl::Status BodySource::AddTemplate(const std::string& body) {
+  BodyTemplate prepared;
+  prepared.prefix = body;
+  if (!key_path_.empty() || !batch_pointer_.empty()) {
     simdjson::dom::element root;
     json::ParseError error;
-    std::vector<schema::Violation> violations;
-    if (!source->parser_.Parse(body.body, root, error) || !validator.Validate(root, violations)) {
+    if (!parser_.Parse(body, root, error)) return absl::InvalidArgumentError(error.message);
+    simdjson::dom::array batch;
+    if (!batch_pointer_.empty() &&
+        root.at_pointer(batch_pointer_).get_array().get(batch) == simdjson::SUCCESS) {
+      prepared.batch_size = batch.size();
+    }
+    if (!key_path_.empty()) {
+      std::string text;
+      json::Writer writer(text);
+      std::optional<std::size_t> key_offset;
+      WriteSplit(root, key_path_, writer, text, key_offset);
+      prepared.has_key_slot = key_offset.has_value();
+      if (key_offset) {
+        prepared.suffix = text.substr(*key_offset);
+        text.resize(*key_offset);
+      }
+      prepared.prefix = std::move(text);
+    }
+  }
+  templates_.push_back(std::move(prepared));
+  return absl::OkStatus();
+}
+
+absl::Status BodySource::CheckBody(std::uint64_t index, const schema::Validator& validator) {
+  std::string body = Next(index).Body();
+  simdjson::dom::element root;
+  json::ParseError error;
+  if (!parser_.Parse(body, root, error)) return absl::InvalidArgumentError(error.message);
+  std::vector<schema::Violation> violations;
+  if (!validator.Validate(root, violations)) {
+    return absl::InvalidArgumentError(DescribeViolations(violations));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<BodySource>> BodySource::Generated(
+    const contract::Contract& contract, std::uint64_t seed, std::string run_id, std::size_t count) {
+  std::unique_ptr<BodySource> source(new BodySource(contract, std::move(run_id)));
+  if (auto status = source->Configure(contract); !status.ok()) return status;
+  mock::Generator generator(contract.request.fields);
+  // The generator can miss a rule, such as a pattern it found no match for. Every prepared body
+  // is checked with its key, so a contract the generator cannot satisfy stops the run before it
+  // starts.
+  schema::Validator validator(schema::RequestRules(contract));
+  count = std::clamp<std::size_t>(count, 1, kMaxPreparedBodies);
+  source->templates_.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    absl::Status status =
+        source->AddTemplate(generator.Generate(mock::RequestSeed(seed, std::to_string(i))));
+    if (status.ok()) status = source->CheckBody(i, validator);
+    if (!status.ok()) {
       return absl::InvalidArgumentError(
-          "a request body generated from the contract breaks its request rules (" +
-          (violations.empty() ? error.message : DescribeViolations(violations)) +
-          "); pass valid bodies with --bodies FILE.jsonl");
+          absl::StrCat("a request body generated from the contract breaks its request rules (",
+                       status.message(), "); pass valid bodies with --bodies FILE.jsonl"));
     }
   }
   return source;
@@ -135,17 +191,12 @@ absl::StatusOr<std::unique_ptr<BodySource>> BodySource::Generated(
 
 absl::Status BodySource::CheckKeyFits(const schema::Validator& validator) {
   if (key_path_.empty()) return absl::OkStatus();
-  OutgoingBody body = Next(0);
-  simdjson::dom::element root;
-  json::ParseError error;
-  std::vector<schema::Violation> violations;
-  if (parser_.Parse(body.body, root, error) && validator.Validate(root, violations)) {
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(
-      "the unique idempotency keys load writes (such as '" + Key(0) +
-      "') break the contract's rules for the key field: " + DescribeViolations(violations) +
-      "; relax the key field's rules in a copy of the contract");
+  absl::Status status = CheckBody(0, validator);
+  if (status.ok()) return status;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the unique idempotency keys load writes (such as '", Next(0).key,
+      "') break the contract's rules for the key field: ", status.message(),
+      "; relax the key field's rules in a copy of the contract"));
 }
 
 absl::StatusOr<std::unique_ptr<BodySource>> BodySource::FromJsonl(
@@ -173,9 +224,10 @@ absl::StatusOr<std::unique_ptr<BodySource>> BodySource::FromJsonl(
           path, ":", number, ": the body breaks the contract's request rules: ",
           DescribeViolations(violations)));
     }
-    source->lines_.push_back(line);
+    // The line parsed above, so preparing it does not fail.
+    if (auto status = source->AddTemplate(line); !status.ok()) return status;
   }
-  if (source->lines_.empty()) {
+  if (source->templates_.empty()) {
     return absl::InvalidArgumentError("bodies file '" + path +
                                       "' contains no request body; write one JSON body per line");
   }
@@ -183,46 +235,34 @@ absl::StatusOr<std::unique_ptr<BodySource>> BodySource::FromJsonl(
   return source;
 }
 
-std::string BodySource::Key(std::uint64_t index) const {
-  return absl::StrCat("load-", run_id_, "-", index);
-}
-
-OutgoingBody BodySource::Next(std::uint64_t index) {
-  if (generator_) {
-    std::uint64_t seed = mock::RequestSeed(seed_, std::to_string(index));
-    return Finish(generator_->Generate(seed), index);
-  }
-  return Finish(lines_[index % lines_.size()], index);
-}
-
-OutgoingBody BodySource::Finish(std::string body, std::uint64_t index) {
+OutgoingBody BodySource::Next(std::uint64_t index) const {
+  const BodyTemplate& prepared = templates_[index % templates_.size()];
   OutgoingBody out;
-  std::string key = Key(index);
-  if (!key_header_.empty()) out.idempotency_key = key;
-  if (key_path_.empty() && batch_pointer_.empty()) {
-    out.body = std::move(body);
-    return out;
+  out.prefix = prepared.prefix;
+  out.suffix = prepared.suffix;
+  out.batch_size = prepared.batch_size;
+  out.key_in_body = !key_path_.empty();
+  if (key_enabled_ && (!key_header_.empty() || prepared.has_key_slot)) {
+    out.key = absl::StrCat(key_stem_, index);
   }
-  simdjson::dom::element root;
-  json::ParseError error;
-  // Bodies were checked when the source was made, so parsing does not fail here.
-  if (!parser_.Parse(body, root, error)) {
-    out.body = std::move(body);
-    return out;
-  }
-  if (!batch_pointer_.empty()) {
-    simdjson::dom::array batch;
-    if (root.at_pointer(batch_pointer_).get_array().get(batch) == simdjson::SUCCESS) {
-      out.batch_size = batch.size();
-    }
-  }
-  if (key_path_.empty()) {
-    out.body = std::move(body);
-    return out;
-  }
-  json::Writer writer(out.body);
-  WriteReplacing(root, key_path_, key, writer);
   return out;
+}
+
+std::size_t OutgoingBody::BodySize() const {
+  return prefix.size() + (key_in_body ? key.size() : 0) + suffix.size();
+}
+
+void OutgoingBody::AppendBody(std::string& out) const {
+  out.append(prefix);
+  if (key_in_body) out.append(key);
+  out.append(suffix);
+}
+
+std::string OutgoingBody::Body() const {
+  std::string body;
+  body.reserve(BodySize());
+  AppendBody(body);
+  return body;
 }
 
 }  // namespace modelgate::load

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 
 namespace modelgate::load {
@@ -15,53 +16,73 @@ namespace beast = boost::beast;
 constexpr std::uint64_t kResponseBodyLimit = 64 * 1024 * 1024;
 
 Connection::Connection(asio::io_context& io, asio::ip::tcp::endpoint endpoint)
-    : io_(io), endpoint_(endpoint) {}
+    : io_(io), endpoint_(endpoint), timer_(io) {}
 
-void Connection::Send(Request request, std::chrono::nanoseconds timeout, Callback done) {
+void Connection::Send(std::string request, std::chrono::nanoseconds timeout, Callback done) {
   request_ = std::move(request);
   done_ = std::move(done);
-  if (stream_) {
-    stream_->expires_after(timeout);
-    Write();
-    return;
-  }
-  stream_.emplace(io_);
+  deadline_ = Clock::now() + timeout;
+  timed_out_ = false;
+  WatchDeadline();
+  if (socket_) return Write();
+  socket_.emplace(io_);
   buffer_.clear();
-  stream_->expires_after(timeout);
   ++connects_;
-  stream_->async_connect(endpoint_, [this](const beast::error_code& error) {
+  socket_->async_connect(endpoint_, [this](const beast::error_code& error) {
     if (error) return Fail(error);
-    stream_->socket().set_option(asio::ip::tcp::no_delay(true));
+    socket_->set_option(asio::ip::tcp::no_delay(true));
     Write();
   });
 }
 
+void Connection::WatchDeadline() {
+  if (timer_armed_ && timer_.expiry() <= deadline_) return;
+  timer_armed_ = true;
+  // Setting the expiry cancels a pending wait, whose handler then runs with operation_aborted.
+  timer_.expires_at(deadline_);
+  timer_.async_wait([this](const boost::system::error_code& error) { OnTimer(error); });
+}
+
+void Connection::OnTimer(const boost::system::error_code& error) {
+  if (error == asio::error::operation_aborted) return;
+  timer_armed_ = false;
+  if (!done_) return;  // no request in flight; the next Send arms the timer again
+  if (Clock::now() < deadline_) return WatchDeadline();
+  // The pending operation completes with operation_aborted, which Fail reports as a timeout.
+  timed_out_ = true;
+  socket_->close();
+}
+
 void Connection::Write() {
-  beast_http::async_write(*stream_, request_, [this](const beast::error_code& error, std::size_t) {
-    if (error) return Fail(error);
-    parser_.emplace();
-    parser_->body_limit(kResponseBodyLimit);
-    beast_http::async_read(*stream_, buffer_, *parser_,
-                           [this](const beast::error_code& read_error, std::size_t) {
-                             if (read_error) return Fail(read_error);
-                             auto& response = parser_->get();
-                             Exchange exchange;
-                             exchange.status = response.result_int();
-                             if (exchange.status >= 400) exchange.code = ProblemCode(response.body());
-                             Finish(std::move(exchange), response.keep_alive());
-                           });
-  });
+  asio::async_write(
+      *socket_, asio::buffer(request_), [this](const beast::error_code& error, std::size_t) {
+        if (error) return Fail(error);
+        parser_.emplace();
+        parser_->body_limit(kResponseBodyLimit);
+        beast_http::async_read(*socket_, buffer_, *parser_,
+                               [this](const beast::error_code& read_error, std::size_t) {
+                                 if (read_error) return Fail(read_error);
+                                 auto& response = parser_->get();
+                                 Exchange exchange;
+                                 exchange.status = response.result_int();
+                                 if (exchange.status >= 400) {
+                                   exchange.code = ProblemCode(response.body());
+                                 }
+                                 Finish(std::move(exchange), response.keep_alive());
+                               });
+      });
 }
 
 void Connection::Fail(const boost::system::error_code& error) {
   Exchange exchange;
-  exchange.failure = FailureKind(error);
+  exchange.failure = timed_out_ ? "timeout" : FailureKind(error);
   Finish(std::move(exchange), false);
 }
 
 void Connection::Finish(Exchange exchange, bool keep_open) {
-  // No operation is pending here, so the stream can go; the next Send connects again.
-  if (!keep_open) stream_.reset();
+  // No operation is pending here, so the socket can go; the next Send connects again. A socket
+  // the timer closed after the response arrived goes too.
+  if (!keep_open || !socket_->is_open()) socket_.reset();
   // The callback may send the next request on this connection, so it is moved out first.
   Callback done = std::move(done_);
   done_ = nullptr;
@@ -69,9 +90,11 @@ void Connection::Finish(Exchange exchange, bool keep_open) {
 }
 
 void Connection::Close() {
-  // Pending operations complete with operation_aborted and Finish releases the stream, which
+  // Pending operations complete with operation_aborted and Finish releases the socket, which
   // must outlive them.
-  if (stream_) stream_->close();
+  if (socket_) socket_->close();
+  timer_.cancel();
+  timer_armed_ = false;
 }
 
 std::string FailureKind(const boost::system::error_code& error) {

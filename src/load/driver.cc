@@ -17,6 +17,13 @@ using asio::ip::tcp;
 
 namespace {
 
+// The request line and the header fields that every request of a run shares. HTTP/1.1
+// connections stay open unless a side sends "Connection: close", so no Connection field is sent.
+std::string RequestHead(const DriverSettings& settings) {
+  return absl::StrCat("POST ", settings.path, " HTTP/1.1\r\nHost: ", settings.host,
+                      "\r\nUser-Agent: modelgate-load\r\nContent-Type: application/json\r\n");
+}
+
 struct Pending {
   std::uint64_t index = 0;
   Clock::time_point intended;
@@ -32,7 +39,8 @@ class LoadRun {
         recorder_(stats_),
         schedule_timer_(io_),
         second_timer_(io_),
-        deadline_timer_(io_) {}
+        deadline_timer_(io_),
+        request_head_(RequestHead(settings)) {}
 
   RunStats Run();
 
@@ -50,7 +58,7 @@ class LoadRun {
   void Finish();
   void TickSecond(int second);
   void AbortAtDeadline();
-  Request MakeRequest(OutgoingBody body) const;
+  std::string MakeRequest(const OutgoingBody& body) const;
 
   const DriverSettings& settings_;
   BodySource& bodies_;
@@ -67,6 +75,7 @@ class LoadRun {
   Clock::time_point start_;
   Clock::time_point end_;
   bool finished_ = false;
+  std::string request_head_;
 };
 
 Clock::time_point LoadRun::IntendedTime(std::uint64_t index) const {
@@ -151,7 +160,7 @@ void LoadRun::SendOn(Connection* connection, Pending pending) {
   // The timeout counts from the intended send time, so queueing for a connection uses it up.
   auto remaining = std::max<std::chrono::nanoseconds>(settings_.timeout - waited,
                                                       std::chrono::milliseconds(1));
-  connection->Send(MakeRequest(std::move(body)), remaining,
+  connection->Send(MakeRequest(body), remaining,
                    [this, connection, pending, batch_size](Exchange exchange) {
                      recorder_.OnDone(Clock::now() - pending.intended, batch_size, exchange);
                      Release(connection);
@@ -221,15 +230,17 @@ void LoadRun::AbortAtDeadline() {
   Finish();
 }
 
-Request LoadRun::MakeRequest(OutgoingBody body) const {
-  Request request{beast_http::verb::post, settings_.path, 11};
-  request.set(beast_http::field::host, settings_.host);
-  request.set(beast_http::field::user_agent, "modelgate-load");
-  request.set(beast_http::field::content_type, "application/json");
-  if (!body.idempotency_key.empty()) request.set(bodies_.key_header(), body.idempotency_key);
-  request.body() = std::move(body.body);
-  request.keep_alive(true);
-  request.prepare_payload();
+// Writes the request into one string, which costs less per request than Beast's serializer.
+std::string LoadRun::MakeRequest(const OutgoingBody& body) const {
+  std::string request;
+  request.reserve(request_head_.size() + bodies_.key_header().size() + body.key.size() +
+                  body.BodySize() + 64);
+  request.append(request_head_);
+  if (std::string_view key = body.HeaderKey(); !key.empty()) {
+    request.append(bodies_.key_header()).append(": ").append(key).append("\r\n");
+  }
+  absl::StrAppend(&request, "Content-Length: ", body.BodySize(), "\r\n\r\n");
+  body.AppendBody(request);
   return request;
 }
 

@@ -90,9 +90,15 @@ absl::StatusOr<Prepared> Prepare(const LoadOptions& options, std::ostream& err,
   if (!url.ok()) return url.status();
   prepared.url = *url;
   prepared.run_id = NewRunId();
-  auto bodies = options.bodies_path.empty()
-                    ? BodySource::Generated(prepared.contract, options.seed, prepared.run_id)
-                    : BodySource::FromJsonl(prepared.contract, options.bodies_path, prepared.run_id);
+  // The validation above bounds the scheduled count, so the cast cannot overflow.
+  std::size_t body_count =
+      options.sweep || options.concurrency > 0
+          ? kMaxPreparedBodies
+          : static_cast<std::size_t>(std::llround(options.rate * options.duration_s));
+  auto bodies =
+      options.bodies_path.empty()
+          ? BodySource::Generated(prepared.contract, options.seed, prepared.run_id, body_count)
+          : BodySource::FromJsonl(prepared.contract, options.bodies_path, prepared.run_id);
   if (!bodies.ok()) return bodies.status();
   prepared.bodies = *std::move(bodies);
   auto endpoint = ResolveTarget(prepared.url);

@@ -1,12 +1,11 @@
 // `modelgate load` against the real binary: the mock of the fraud contract on 127.0.0.1, real
 // HTTP, and the reports read back as a consumer reads them.
 #include <gtest/gtest.h>
-#include <simdjson.h>
 #include <signal.h>
+#include <simdjson.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -205,6 +204,25 @@ TEST(LoadTimeout, CountedAsTransportError) {
   EXPECT_EQ(Count(longer.json, "/run/succeeded"), 10u);
 }
 
+// Each connection's timer is armed for its first request and fires while a later request is in
+// flight. The later request's own deadline counts, so none of these 100 ms requests times out.
+TEST(LoadTimeout, ReusedConnectionKeepsOwnDeadline) {
+  auto server = StartMock({"--delay-ms", "100"});
+  ASSERT_NE(server, nullptr);
+  simdjson::dom::parser parser;
+  auto result = RunLoad({GenerousContract(), "--target", Target(*server), "--concurrency", "2",
+                         "--duration", "1", "--timeout-ms", "250"},
+                        parser);
+  std::uint64_t sent = Count(result.json, "/run/sent");
+  EXPECT_GE(sent, 8u) << result.output;
+  EXPECT_EQ(Count(result.json, "/run/succeeded"), sent) << result.output;
+  EXPECT_EQ(Count(result.json, "/run/connections_opened"), 2u);
+  simdjson::dom::object transport_errors;
+  ASSERT_EQ(result.json.at_pointer("/run/transport_errors").get_object().get(transport_errors),
+            simdjson::SUCCESS);
+  EXPECT_EQ(transport_errors.size(), 0u) << result.output;
+}
+
 TEST(LoadBodiesFile, SendsEachLine) {
   auto server = StartMock();
   ASSERT_NE(server, nullptr);
@@ -221,6 +239,31 @@ TEST(LoadBodiesFile, SendsEachLine) {
   // Each request gets its own key, so no replay and no IDEMPOTENCY_KEY_REUSED.
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(Count(result.json, "/run/succeeded"), 20u);
+}
+
+TEST(LoadBodiesFile, CyclesLinesWithUniqueKeys) {
+  // The mock keeps idempotency records, so a key sent again with another body would get 409
+  // IDEMPOTENCY_KEY_REUSED, and with the same body a replay.
+  auto server = StartMock();
+  ASSERT_NE(server, nullptr);
+  std::string bodies = WriteTempFile(
+      "bodies.jsonl", R"({"transaction_id":"a","amount":1,"currency":"EUR","idempotency_key":"k"})"
+                      "\n"
+                      R"({"transaction_id":"b","amount":2,"currency":"USD","idempotency_key":"k"})"
+                      "\n");
+  simdjson::dom::parser parser;
+  auto result = RunLoad({GenerousContract(), "--target", Target(*server), "--concurrency", "2",
+                         "--duration", "1", "--bodies", bodies},
+                        parser);
+  // The exit code is 1, because two connections stay below the contract's throughput target.
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  std::uint64_t sent = Count(result.json, "/run/sent");
+  EXPECT_GT(sent, 4u);  // each line was sent more than once
+  EXPECT_EQ(Count(result.json, "/run/succeeded"), sent);
+  simdjson::dom::object http_errors;
+  ASSERT_EQ(result.json.at_pointer("/run/http_errors").get_object().get(http_errors),
+            simdjson::SUCCESS);
+  EXPECT_EQ(http_errors.size(), 0u) << result.output;
 }
 
 TEST(LoadBodiesFile, InvalidLineNamed) {
