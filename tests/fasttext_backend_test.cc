@@ -57,6 +57,32 @@ void Train(const fs::path& folder, const std::string& name, fasttext::model_name
   trainer.saveModel(folder / (name + ".bin"));
 }
 
+// Trains a supervised model and saves its quantized form, as `fasttext quantize` writes it,
+// as NAME.ftz beside NAME.bin. Quantization needs at least 256 words, so each line also
+// carries filler words.
+void TrainQuantized(const fs::path& folder, const std::string& name) {
+  std::string lines;
+  for (int i = 0; i < 300; ++i) {
+    std::string filler = " filler" + std::to_string(i);
+    lines += "__label__spam win cheap pills now click" + filler + "\n";
+    lines += "__label__ham meeting agenda notes for monday" + filler + "\n";
+  }
+  Train(folder, name, fasttext::model_name::sup, kClassifierDim, lines);
+  fasttext::Args args;
+  args.input = folder / (name + ".txt");
+  args.output = folder / name;
+  args.model = fasttext::model_name::sup;
+  args.qnorm = true;
+  args.retrain = false;
+  args.cutoff = 0;
+  args.dsub = 2;
+  args.verbose = 0;
+  fasttext::FastText trainer;
+  trainer.loadModel(folder / (name + ".bin"));
+  trainer.quantize(args);
+  trainer.saveModel(folder / (name + ".ftz"));
+}
+
 std::string Repeat(const std::string& line, int times) {
   std::string out;
   for (int i = 0; i < times; ++i) out += line + "\n";
@@ -76,6 +102,7 @@ class FasttextBackendTest : public ::testing::Test {
     Train(*folder_, "embeddings", fasttext::model_name::cbow, kEmbeddingDim,
           Repeat("the quick brown fox jumps over the lazy dog", 30) +
               Repeat("meeting agenda notes for monday morning", 30));
+    TrainQuantized(*folder_, "quantizable");
     WriteFile(*folder_ / "garbage.bin", "this is not a fastText model");
   }
   static void TearDownTestSuite() {
@@ -247,6 +274,34 @@ TEST_F(FasttextBackendTest, ConfidenceMatchesModel) {
   simdjson::dom::parser parser;
   double confidence = parser.parse(response)["results"].at(0)["confidence"].get_double().value();
   EXPECT_EQ(static_cast<float>(confidence), std::min(1.0F, predictions[0].first));
+}
+
+TEST_F(FasttextBackendTest, QuantizedModelClassifiesLikeTheFullOne) {
+  contract::Contract full_contract = Load(ClassifierContract(ClassifierModel("quantizable.bin")));
+  contract::Contract quantized_contract =
+      Load(ClassifierContract(ClassifierModel("quantizable.ftz")));
+  FasttextBackend full(full_contract);
+  FasttextBackend quantized(quantized_contract);
+  const std::string request =
+      R"({"messages":[{"subject":"win","body":"cheap pills now"},)"
+      R"({"subject":"Meeting","body":"agenda notes for monday"}]})";
+  simdjson::dom::parser full_parser;
+  simdjson::dom::parser quantized_parser;
+  std::string full_response = Predict(full, request);
+  std::string quantized_response = Predict(quantized, request);
+  auto full_results = full_parser.parse(full_response)["results"].get_array().value();
+  auto quantized_results =
+      quantized_parser.parse(quantized_response)["results"].get_array().value();
+  ASSERT_EQ(quantized_results.size(), 2u);
+  EXPECT_EQ(quantized_results.at(0)["label"].get_string().value(), "spam");
+  EXPECT_EQ(quantized_results.at(1)["label"].get_string().value(), "ham");
+  fasttext::FastText model;
+  model.loadModel(*folder_ / "quantizable.ftz");
+  EXPECT_TRUE(model.isQuant());
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(quantized_results.at(i)["label"].get_string().value(),
+              full_results.at(i)["label"].get_string().value());
+  }
 }
 
 TEST(FasttextClampTest, ClampsToRange) {
