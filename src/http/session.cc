@@ -105,7 +105,7 @@ void Server::Session::OnBody(beast::error_code ec, std::size_t) {
 // to read means end of stream: the client left. Readable with bytes means a pipelined request,
 // which the next ReadHeader handles, so the watch ends there.
 void Server::Session::WatchForClose() {
-  if (!watch_) return;  // answered already, inside OnRequest
+  if (!watch_) return;  // the response was sent already, inside OnRequest
   auto watch = watch_;
   stream_.socket().async_wait(
       asio::ip::tcp::socket::wait_read,

@@ -27,7 +27,7 @@ struct LatencyTargetSample {
   double seconds = 0;
 };
 
-// What the contract declares that shapes the metric families besides the error codes.
+// The contract's declarations, besides the error codes, that shape the metric families.
 struct ServiceShape {
   // Every latency target; the timeout also becomes a bucket bound through `extra_bounds`.
   std::vector<LatencyTargetSample> latency_targets;

@@ -1,5 +1,5 @@
-// Dynamic batching: validated requests wait in the batcher until their batch closes, then one
-// backend call serves them all and each gets its own answer.
+// Dynamic batching: validated requests wait in the batcher until their batch closes. Then one
+// backend call computes them all, and each request gets its own response.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -84,10 +84,7 @@ void Service::RunBatch(std::vector<std::shared_ptr<PendingRequest>> batch, std::
   // parser per position keeps every document of the batch alive during the backend call.
   thread_local std::vector<std::unique_ptr<json::StrictParser>> parsers;
   while (parsers.size() < batch.size()) {
-    json::ParseOptions options;
-    options.max_depth = contract_.request.limits.max_depth;
-    options.allow_duplicate_keys = contract_.request.validation.allow_duplicate_keys;
-    parsers.push_back(std::make_unique<json::StrictParser>(options));
+    parsers.push_back(std::make_unique<json::StrictParser>(RequestParseOptions()));
   }
   std::vector<backend::BatchInput> inputs;
   std::vector<std::size_t> positions;  // the batch position of each input

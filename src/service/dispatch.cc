@@ -147,9 +147,9 @@ void Service::Run(const std::shared_ptr<PendingRequest>& pending, bool again) {
 }
 
 bool Service::AwaitFirst(const std::shared_ptr<PendingRequest>& pending, const std::string& key) {
-  // The duplicate keeps its concurrency slot while it waits; its deadline still applies, and
-  // when the first request ends it runs again and finds the stored answer, or runs the model
-  // when the first one failed in a way a retry can fix.
+  // The duplicate keeps its concurrency slot while it waits, and its deadline still applies.
+  // When the first request ends, the duplicate runs again and finds the stored response, or runs
+  // the model when the first one failed in a way a retry can fix.
   return store_->Await(key, [this, pending] {
     boost::asio::post(*options_.workers, [this, pending] { Run(pending, true); });
   });

@@ -16,13 +16,15 @@ json::StrictParser& Service::RequestParser() const {
   // thread and service, created on first use.
   thread_local std::unordered_map<const Service*, std::unique_ptr<json::StrictParser>> parsers;
   auto& parser = parsers[this];
-  if (!parser) {
-    json::ParseOptions options;
-    options.max_depth = contract_.request.limits.max_depth;
-    options.allow_duplicate_keys = contract_.request.validation.allow_duplicate_keys;
-    parser = std::make_unique<json::StrictParser>(options);
-  }
+  if (!parser) parser = std::make_unique<json::StrictParser>(RequestParseOptions());
   return *parser;
+}
+
+json::ParseOptions Service::RequestParseOptions() const {
+  json::ParseOptions options;
+  options.max_depth = contract_.request.limits.max_depth;
+  options.allow_duplicate_keys = contract_.request.validation.allow_duplicate_keys;
+  return options;
 }
 
 std::optional<Answer> Service::Prepare(const http::Request& request, RequestContext& context,

@@ -87,12 +87,12 @@ class Service {
  private:
   Answer Process(const http::Request& request, RequestContext& context);
   // Runs the stages before the model: decode and validation, idempotency, the circuit breaker
-  // and injected faults. Returns the answer when the request ends there; otherwise `document` is
-  // the parsed request and `key` its claimed idempotency key ("" for none).
+  // and injected faults. Returns the response when the request ends there. Otherwise `document`
+  // is the parsed request and `key` its claimed idempotency key ("" for none).
   std::optional<Answer> Prepare(const http::Request& request, RequestContext& context,
                                 simdjson::dom::element& document, std::string& key);
-  // Turns the model's output for one request into its answer: safety thresholds, the response
-  // guard, MODEL_ERROR on failure.
+  // Turns the model's output for one request into its response: safety thresholds, the
+  // response guard, MODEL_ERROR on failure.
   Answer Complete(backend::BatchOutput&& output, RequestContext& context, unsigned http_version);
   // Applies the safety thresholds to `output`. Returns false when the output is not JSON.
   bool ApplySafety(std::string& output, RequestContext& context);
@@ -116,7 +116,7 @@ class Service {
   // Parks a duplicate until the first request with its key ends. Returns false when that request
   // already ended.
   bool AwaitFirst(const std::shared_ptr<PendingRequest>& pending, const std::string& key);
-  // Runs the model for one request and stores the answer under its idempotency key.
+  // Runs the model for one request and stores the response under its idempotency key.
   Answer Infer(const http::Request& request, simdjson::dom::element document,
                RequestContext& context, const std::string& key);
   // Releases the request's concurrency slot and sends its answer unless its deadline answered
@@ -136,6 +136,8 @@ class Service {
   void Finish(Answer&& answer, const RequestContext& context, const http::Responder& respond);
   bool GuardResponse(const std::string& body, RequestContext& context);
   json::StrictParser& RequestParser() const;
+  // The parse options of request bodies: the contract's depth limit and duplicate-key policy.
+  json::ParseOptions RequestParseOptions() const;
   void SetRateHeaders(http::Response& response, const admission::RateDecision& decision) const;
   // Replaces a TIMEOUT, MODEL_ERROR or open-breaker answer by the contract's fallback, marked
   // with its header, when the contract declares one.

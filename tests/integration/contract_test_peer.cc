@@ -8,8 +8,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "server_process.h"
@@ -18,13 +16,6 @@ extern char** environ;
 
 namespace modelgate::testing {
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // Waits up to `limit` for the child; returns true when it exited.
 bool Reap(pid_t pid, std::chrono::milliseconds limit) {
@@ -73,7 +64,7 @@ bool PythonPeer::Start() {
   const std::string marker = "listening on 127.0.0.1:";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    std::string text = ReadAll(out);
+    std::string text = ReadFile(out);
     auto found = text.find(marker);
     if (found != std::string::npos && text.find('\n', found) != std::string::npos) {
       port_ = static_cast<std::uint16_t>(std::atoi(text.c_str() + found + marker.size()));
@@ -88,6 +79,6 @@ bool PythonPeer::Start() {
   return false;
 }
 
-std::string PythonPeer::Output() const { return ReadAll(folder_ + "/output"); }
+std::string PythonPeer::Output() const { return ReadFile(folder_ + "/output"); }
 
 }  // namespace modelgate::testing

@@ -15,7 +15,6 @@
 extern char** environ;
 
 namespace modelgate::testing {
-namespace {
 
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
@@ -23,6 +22,8 @@ std::string ReadFile(const std::string& path) {
   text << file.rdbuf();
   return text.str();
 }
+
+namespace {
 
 std::string TempFolder() {
   std::string pattern =

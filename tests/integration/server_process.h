@@ -53,6 +53,9 @@ int RunCommand(const std::vector<std::string>& arguments, const std::string& inp
 // Path of a file in the source tree.
 std::string SourcePath(const std::string& relative);
 
+// The whole content of a file; empty when it cannot be read.
+std::string ReadFile(const std::string& path);
+
 // Copies the fraud example's contract to a temporary folder with its deadline and rate limits
 // raised (10 s, 100,000 rps) and its model path made absolute, for tests about other clauses
 // that must not fail because a loaded test machine is slow. `behavior` is YAML added at the
