@@ -86,6 +86,7 @@ void Service::RunBatch(std::vector<std::shared_ptr<PendingRequest>> batch, std::
   while (parsers.size() < batch.size()) {
     parsers.push_back(std::make_unique<json::StrictParser>(RequestParseOptions()));
   }
+
   std::vector<backend::BatchInput> inputs;
   std::vector<std::size_t> positions;  // the batch position of each input
   std::vector<backend::BatchOutput> outputs(batch.size());
@@ -94,7 +95,8 @@ void Service::RunBatch(std::vector<std::shared_ptr<PendingRequest>> batch, std::
     simdjson::dom::element document;
     json::ParseError error;
     if (!parsers[i]->Parse(body, document, error)) {
-      // Unreachable while the parse options match Decode's; a change there becomes MODEL_ERROR.
+      // Unreachable, because Decode parsed the same body with the same options. A failure would
+      // become MODEL_ERROR rather than a crash.
       outputs[i].status = absl::InternalError("the validated request no longer parses");
       continue;
     }
@@ -102,6 +104,7 @@ void Service::RunBatch(std::vector<std::shared_ptr<PendingRequest>> batch, std::
     positions.push_back(i);
   }
   std::vector<backend::BatchOutput> results(inputs.size());
+
   metrics_.CountInference();
   metrics_.ObserveModelBatch(rows);
   auto start = std::chrono::steady_clock::now();
@@ -109,6 +112,7 @@ void Service::RunBatch(std::vector<std::shared_ptr<PendingRequest>> batch, std::
   metrics_.ObserveInference(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   for (std::size_t k = 0; k < positions.size(); ++k) outputs[positions[k]] = std::move(results[k]);
+
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& pending = batch[i];
     Answer answer = Complete(std::move(outputs[i]), pending->context, pending->request.version());

@@ -119,15 +119,15 @@ class Service {
   // Runs the model for one request and stores the response under its idempotency key.
   Answer Infer(const http::Request& request, simdjson::dom::element document,
                RequestContext& context, const std::string& key);
-  // Releases the request's concurrency slot and sends its answer unless its deadline answered
-  // first, in which case the answer is counted as late and dropped.
+  // Releases the request's concurrency slot and sends its response, unless the deadline timer
+  // responded first. Then the response is counted as late and dropped.
   void Deliver(const std::shared_ptr<PendingRequest>& pending, Answer&& answer);
   void StartBatching();
   std::string BatchGroupOf(simdjson::dom::element document) const;
   void Enqueue(const std::shared_ptr<PendingRequest>& pending, simdjson::dom::element document,
                std::string key);
-  // Takes an answered request out of the batcher, if it still waits there, and frees its slot
-  // and idempotency key.
+  // Takes a request that already has its response (TIMEOUT) out of the batcher, if it still
+  // waits there, and frees its slot and idempotency key.
   void Withdraw(const std::shared_ptr<PendingRequest>& pending);
   // Ends a batched request whose client closed the connection: it leaves the batch unanswered.
   void Disconnected(const std::shared_ptr<PendingRequest>& pending);
